@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make lab   - install, prepare your workspace, open JupyterLab on the start page
+#   make test  - install (with test extras and Debian chromium), run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+PORT   ?= 8888
+# JupyterLab refuses to run as root unless told; CI and containers often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test install chromium release workspace keys benchmark clean
+
+lab: install workspace
+	$(BIN)/jupyter lab --ServerApp.root_dir=workspace --port=$(PORT) $(ROOT_FLAG) 00-start-here.ipynb
+
+test: install chromium
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(UV) pip install --quiet -p $(BIN)/python -c constraints.txt -e ".[test]"
+	touch $@
+
+# Browser tests drive Debian's chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+workspace: install
+	$(BIN)/python -m grading workspace
+
+release: install
+	$(BIN)/python -m grading release
+
+keys: install
+	$(BIN)/python -m grading keys
+
+benchmark: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,58 @@
+"""The course kit's engine: checks, widget exercises, datasets, release and grading.
+
+In a notebook:
+
+    from grading import check, hint, solution, show, load_dataset
+
+Heavy libraries (pandas, ipywidgets) load only when first needed, so importing
+this package stays fast.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["check", "hint", "solution", "show", "answered", "load_dataset", "progress", "__version__"]
+
+
+def check(exercise_id, value=...):
+    """Check your answer to a code exercise; shows correct / not yet / not answered."""
+    from ._checks import check as _check
+    return _check(exercise_id, value)
+
+
+def hint(exercise_id):
+    """Show the next hint for an exercise."""
+    from ._checks import hint as _hint
+    return _hint(exercise_id)
+
+
+def solution(exercise_id):
+    """Show the worked solution of an exercise (self-study)."""
+    from ._checks import solution as _solution
+    return _solution(exercise_id)
+
+
+def show(exercise_id):
+    """Show a widget exercise (choose, sort, order, estimate, role-play, reflection)."""
+    from ._views import show as _show
+    return _show(exercise_id)
+
+
+def answered(*values) -> bool:
+    """True when every value is filled in (not `...` or None): guard cells that build on answers.
+
+    A trainee notebook must run to the end before anything is answered, so a demo
+    cell that uses an answer starts with `if answered(x):`.
+    """
+    return all(v is not ... and v is not None for v in values)
+
+
+def load_dataset(name, table=None):
+    """Load a course dataset as a pandas DataFrame, e.g. load_dataset("complaints")."""
+    from ._datasets import load_dataset as _load
+    return _load(name, table)
+
+
+def progress(folder=None):
+    """Your progress across the course modules, from the saved answers files."""
+    from ._progress import progress as _progress
+    return _progress(folder)

@@ -1,0 +1,51 @@
+"""load_dataset(name): the course's CSV files as pandas DataFrames, dates parsed."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from ._paths import datasets_dir
+
+
+class DatasetNotFound(FileNotFoundError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def _schema(folder: Path) -> dict:
+    import yaml
+    path = folder / "schema.yml"
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _date_columns(schema: dict, table: str) -> list[str]:
+    """Datetime columns of one table, whichever of the schema layouts is used."""
+    files = schema.get("files", schema)
+    entry = files.get(f"{table}.csv") or files.get(table) or {}
+    columns = entry.get("columns", entry) if isinstance(entry, dict) else {}
+    if isinstance(columns, list):
+        return [c["name"] for c in columns if isinstance(c, dict) and c.get("type") == "datetime"]
+    return [name for name, col in columns.items() if isinstance(col, dict) and col.get("type") == "datetime"]
+
+
+def available() -> list[str]:
+    folder = datasets_dir()
+    return sorted(p.stem for p in folder.glob("*/*.csv")) if folder.is_dir() else []
+
+
+def load_dataset(name: str, table: str | None = None):
+    """Read `datasets/<name>/<table or name>.csv`; datetime columns come parsed."""
+    import pandas as pd
+    folder = datasets_dir() / name
+    table = table or name
+    path = folder / f"{table}.csv"
+    if not path.exists():
+        tables = ", ".join(available()) or "none found"
+        raise DatasetNotFound(f"No dataset table {table!r} in {folder}. Tables here: {tables}.")
+    frame = pd.read_csv(path, encoding="utf-8")
+    for col in _date_columns(_schema(folder), table):
+        if col in frame.columns:
+            frame[col] = pd.to_datetime(frame[col], errors="coerce")
+    return frame

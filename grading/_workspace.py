@@ -1,0 +1,47 @@
+"""The trainee's workspace: copies of the release that are never overwritten once changed.
+
+`.release.json` in the workspace remembers the hash of each file as it was
+handed out.  A later release replaces a file only if the trainee has not
+changed it; otherwise the new version goes beside it as `<name>.new-release<ext>`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+MANIFEST = ".release.json"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sync(release: Path, workspace: Path) -> list[str]:
+    """Bring the workspace up to the release; returns one line per action taken."""
+    workspace.mkdir(parents=True, exist_ok=True)
+    manifest_path = workspace / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    actions = []
+    for src in sorted(p for p in release.rglob("*") if p.is_file()):
+        rel = src.relative_to(release).as_posix()
+        dst = workspace / rel
+        new = _digest(src)
+        if not dst.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+            manifest[rel] = new
+            actions.append(f"added {rel}")
+        elif _digest(dst) == new:
+            manifest[rel] = new
+        elif _digest(dst) == manifest.get(rel):  # untouched by the trainee: safe to update
+            shutil.copyfile(src, dst)
+            manifest[rel] = new
+            actions.append(f"updated {rel}")
+        else:
+            beside = dst.with_name(f"{dst.stem}.new-release{dst.suffix}")
+            shutil.copyfile(src, beside)
+            actions.append(f"kept your {rel}; the new release is beside it as {beside.name}")
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return actions
