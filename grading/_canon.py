@@ -12,11 +12,15 @@ import numbers
 MAX_CELLS = 50_000  # bigger answers are summarised, not copied
 
 
+def _is_bool(x) -> bool:
+    return isinstance(x, bool) or (type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_"))
+
+
 def _scalar(x):
     """A plain Python scalar for numbers, text, booleans, dates and missing values."""
     if x is None or x is Ellipsis:
         return None
-    if isinstance(x, bool) or type(x).__name__ == "bool_":
+    if _is_bool(x):
         return bool(x)
     if isinstance(x, numbers.Integral):
         return int(x)
@@ -51,7 +55,7 @@ def to_data(value) -> dict:
         return _pandas(value)
     if mod.startswith("numpy") and hasattr(value, "tolist") and getattr(value, "ndim", 0) > 0:
         return {"kind": "list", "items": [_scalar(v) for v in value.ravel().tolist()][:MAX_CELLS]}
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if _is_bool(value):
         return {"kind": "bool", "value": bool(value)}
     if isinstance(value, numbers.Real):
         return {"kind": "number", "value": _scalar(value)}

@@ -30,11 +30,6 @@ def _date_columns(schema: dict, table: str) -> list[str]:
     return [name for name, col in columns.items() if isinstance(col, dict) and col.get("type") == "datetime"]
 
 
-def available() -> list[str]:
-    folder = datasets_dir()
-    return sorted(p.stem for p in folder.glob("*/*.csv")) if folder.is_dir() else []
-
-
 def load_dataset(name: str, table: str | None = None):
     """Read `datasets/<name>/<table or name>.csv`; datetime columns come parsed."""
     import pandas as pd
@@ -42,8 +37,12 @@ def load_dataset(name: str, table: str | None = None):
     table = table or name
     path = folder / f"{table}.csv"
     if not path.exists():
-        tables = ", ".join(available()) or "none found"
-        raise DatasetNotFound(f"No dataset table {table!r} in {folder}. Tables here: {tables}.")
+        if folder.is_dir():
+            tables = ", ".join(sorted(p.stem for p in folder.glob("*.csv")))
+            raise DatasetNotFound(f"Dataset {name!r} has no table {table!r}; its tables are: {tables}. "
+                                  f"Use load_dataset({name!r}, \"<table>\").")
+        names = ", ".join(sorted({p.parent.name for p in datasets_dir().glob("*/*.csv")})) or "none found"
+        raise DatasetNotFound(f"There is no dataset {name!r} in {datasets_dir()}. Datasets: {names}.")
     frame = pd.read_csv(path, encoding="utf-8")
     for col in _date_columns(_schema(folder), table):
         if col in frame.columns:
