@@ -1,4 +1,4 @@
-"""Shared test set-up: answers files go to a throwaway folder, hashing is fixed."""
+"""Shared test set-up (root level so nbval runs over notebooks/ get it too)."""
 import os
 import tempfile
 
@@ -6,4 +6,3 @@ import tempfile
 # files land in a scratch folder, never beside the committed masters.
 os.environ.setdefault("GRADING_ANSWERS_DIR", tempfile.mkdtemp(prefix="answers-"))
 os.environ.setdefault("PYTHONHASHSEED", "0")
-os.environ.setdefault("MPLBACKEND", "Agg")
