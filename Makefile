@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 .PHONY: lab test install chromium release workspace keys benchmark clean
 
 lab: install workspace
-	$(BIN)/jupyter lab --ServerApp.root_dir=workspace --port=$(PORT) $(ROOT_FLAG) 00-start-here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=workspace --LabApp.default_url=/lab/tree/00-start-here.ipynb --port=$(PORT) $(ROOT_FLAG)
 
 test: install chromium
 	$(BIN)/python -m pytest
@@ -24,6 +24,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(UV) pip install --quiet -p $(BIN)/python -c constraints.txt -e ".[test]"
+	@# No "get Jupyter news?" pop-up over the trainee's notebook.
+	$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
 	touch $@
 
 # Browser tests drive Debian's chromium (never a downloaded browser).

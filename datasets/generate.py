@@ -552,6 +552,10 @@ STEPS = [
     ("S12", 12, "Repair receipt and warranty card", "维修单与保修卡", "physical_evidence", None, None, False, False, True, False, False, None),
     ("S13", 13, "CRM record update and follow-up call task", "更新客户档案并生成回访任务", "support", 3.0, None, False, False, False, False, False, "back_office"),
 ]
+# Staff-id prefix per role: unique, so receptionists and records clerks stay apart.
+STAFF_PREFIX = {"receptionist": "RCP", "records_clerk": "RCD", "diagnosis_technician": "DIA",
+                "warehouse_clerk": "WAR", "repair_technician": "REP", "qa_inspector": "QA",
+                "cashier": "CAS", "back_office": "BOF"}
 STAFF = {"receptionist": 2, "records_clerk": 1, "diagnosis_technician": 2, "warehouse_clerk": 1, "repair_technician": 2,
          "qa_inspector": 1, "cashier": 1, "back_office": 1}
 OPEN_FROM, OPEN_TO = 9 * 60, 18 * 60  # service centre opening hours (minutes after midnight)
@@ -582,7 +586,7 @@ def gen_service_process():
             start = max(ready, srv[j])
             end = start + dur
             srv[j] = end
-            return start, end, f"{role[:3].upper()}{j + 1}"
+            return start, end, f"{STAFF_PREFIX[role]}{j + 1}"
 
         for t in arr:
             inst_no += 1

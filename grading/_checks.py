@@ -21,12 +21,13 @@ LABELS = {CORRECT: "✔ Correct", PARTIAL: "◐ Partly right", "incorrect": "✘
 RECORD_ENV = "GRADING_RECORD_TO"  # set by `python -m grading keys` while running a master
 
 
-def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False) -> Verdict:
+def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False,
+           expected: dict | None = None) -> Verdict:
     """Judge a canonical answer; with hidden=True also apply the key's stricter hidden rules."""
     kind = spec["kind"]
     if kind != "code":
         return GRADERS[kind](spec, answer)
-    expected = _keys.expected_value(notebook, spec)
+    expected = expected or _keys.expected_value(notebook, spec)
     if expected is None:
         return Verdict(INVALID, 0.0, f"No expected answer is recorded for {spec['id']}; "
                        "the instructor needs to run `make keys`.")
@@ -117,10 +118,10 @@ def check(exercise_id: str, value=...) -> CheckResult:
         return CheckResult(exercise_id, Verdict("error", 0.0, f"{exercise_id} is answered with its widget: "
                                                 f'run show("{exercise_id}").'))
     data = to_data(value)
-    if os.environ.get(RECORD_ENV) and data.get("kind") != "missing":
+    recording = bool(os.environ.get(RECORD_ENV)) and data.get("kind") != "missing"
+    if recording:
         _record_expected(exercise_id, data)
-        _keys.clear_caches()
-    verdict = assess(notebook, spec, data)
+    verdict = assess(notebook, spec, data, expected=data if recording else None)
     save_answer(notebook, spec, data, verdict)
     return CheckResult(exercise_id, verdict, spec["points"], bool(spec.get("hints")), bool(spec.get("hidden")))
 
