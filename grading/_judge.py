@@ -215,10 +215,10 @@ def _mapping(rule, expected, answer):
     if missing:
         return Verdict(INCORRECT, 0.0, f"The labels do not match: missing {_names(missing)}.")
     wrong = [k for k, v in zip(wl, wv) if not _close(got[_key(k)], v, rule)]
-    if rule.get("ordered") and [_key(k) for k in gl] != [_key(k) for k in wl]:
-        return Verdict(INCORRECT, 0.0, "The right values, but not in the expected order "
-                       f"({rule.get('order_hint', 'check the sort')}).")
     if not wrong:
+        if rule.get("ordered") and [_key(k) for k in gl] != [_key(k) for k in wl]:
+            return Verdict(INCORRECT, 0.0, "The right values, but not in the expected order "
+                           f"({rule.get('order_hint', 'check the sort')}).")
         return Verdict(CORRECT, 1.0, rule.get("success", "Correct."))
     share = 1 - len(wrong) / len(wl)
     partial = bool(rule.get("partial")) and share > 0

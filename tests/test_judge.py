@@ -55,6 +55,8 @@ def test_mapping_order_when_asked():
     rule = {"type": "mapping", "ordered": True, "order_hint": "sort largest first"}
     assert verdict(rule, GAPS.sort_values(), GAPS.sort_values()).status == "correct"
     assert "sort largest first" in verdict(rule, GAPS.sort_values(), GAPS).message
+    # wrong values are reported as such, even when the order is off too
+    assert "wrong sign" in verdict(rule, GAPS.sort_values(), (-GAPS).sort_values()).message
 
 
 def test_collection_ignores_order_and_container():
