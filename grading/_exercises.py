@@ -207,8 +207,32 @@ def grade_reflection(spec: dict, answer: dict) -> Verdict:
     return Verdict(SUBMITTED, 0.0, f"Saved ({words} words). Your instructor grades this with the rubric.")
 
 
+def form_missing(spec: dict, answers: dict) -> list[str]:
+    """The names of the form's fields that are still empty or too short."""
+    return [f["name"] for f in spec["fields"]
+            if len(str(answers.get(f["name"]) or "").split()) < int(f.get("min_words", 1))]
+
+
+def grade_form(spec: dict, answer: dict) -> Verdict:
+    """A form is checked for completeness here; a person grades its content with the rubric."""
+    if answer.get("kind") == "missing":
+        return Verdict(UNANSWERED, 0.0, "Not answered yet: fill in the form and save it.")
+    if answer.get("kind") != "mapping":
+        return Verdict(INVALID, 0.0, "Expected the form's parts (a dict part -> text).")
+    answers = dict(zip(answer["keys"], answer["values"]))
+    missing = form_missing(spec, answers)
+    total = len(spec["fields"])
+    if len(missing) == total:
+        return Verdict(UNANSWERED, 0.0, "Not answered yet: fill in the form and save it.")
+    if missing:
+        return Verdict(INCORRECT, 0.0, f"Saved, but incomplete: {total - len(missing)} of {total} parts "
+                       f"filled in; still missing or too short: {', '.join(missing)}.")
+    return Verdict(SUBMITTED, 0.0, f"Saved: all {total} parts are filled in. "
+                   "Your instructor grades the content with the rubric.")
+
+
 GRADERS = {
     "choose-one": grade_choose_one, "choose-many": grade_choose_many, "buckets": grade_buckets,
     "order": grade_order, "numeric": grade_numeric, "scenario": grade_scenario,
-    "reflection": grade_reflection,
+    "reflection": grade_reflection, "form": grade_form,
 }

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ._paths import KEYS_DIR
 
-KINDS = {"code", "choose-one", "choose-many", "buckets", "order", "numeric", "scenario", "reflection"}
+KINDS = {"code", "choose-one", "choose-many", "buckets", "order", "numeric", "scenario", "reflection", "form"}
+MANUAL_KINDS = {"reflection", "form"}  # graded by a person with the key's rubric
 
 
 class KeyError_(LookupError):

@@ -11,7 +11,7 @@ import re
 from . import _answers, _keys
 from ._canon import to_data
 from ._checks import CheckResult, assess, save_answer
-from ._exercises import Scenario, stable_shuffle
+from ._exercises import Scenario, form_missing, stable_shuffle
 from ._judge import Verdict
 
 EMPTY = "— choose —"
@@ -341,8 +341,49 @@ class ReflectionView(ExerciseView):
         self.text.value = value
 
 
+class FormView(ExerciseView):
+    """One text box per part; a live line says which parts are still missing."""
+    button_label = "Save"
+
+    def build(self):
+        w = _w()
+        self.fields = {}
+        rows = []
+        for i, field in enumerate(self.spec["fields"]):
+            label = w.HTML(f"<b>{field.get('label', field['name'])}</b>"
+                           + (f"<div class='ck-field-help'>{field['help']}</div>" if field.get("help") else ""))
+            box = _classed(w.Textarea(layout=w.Layout(width="100%", height=field.get("height", "4.5em"))),
+                           "ck-field", f"ck-field-{i}")
+            box.observe(lambda _: self._update_status(), "value")
+            self.fields[field["name"]] = box
+            rows.append(_classed(w.VBox([label, box]), "ck-form-part"))
+        self.status = _classed(w.HTML(), "ck-form-status")
+        self._update_status()
+        rubric = "".join(f"<li>{r['criterion']} ({r['points']:g} pts)</li>" for r in self.spec.get("rubric") or [])
+        parts = [*rows, self.status]
+        if rubric:
+            parts.append(w.HTML(f"<details class='ck-rubric'><summary>How this is graded</summary><ul>{rubric}</ul>"
+                                "</details>"))
+        return _classed(w.VBox(parts), "ck-form")
+
+    def _update_status(self) -> None:
+        missing = form_missing(self.spec, {k: b.value for k, b in self.fields.items()})
+        total = len(self.spec["fields"])
+        self.status.value = (f"<span class='ck-form-count'>{total - len(missing)} of {total} parts filled in</span>"
+                             + (f" — still missing: {', '.join(missing)}" if missing else " ✔"))
+
+    def answer(self):
+        values = {k: b.value for k, b in self.fields.items()}
+        return values if any(v.strip() for v in values.values()) else ...
+
+    def set_answer(self, value):
+        for name, text in value.items():
+            if name in self.fields:
+                self.fields[name].value = text or ""
+
+
 VIEWS = {"choose-one": ChooseOneView, "choose-many": ChooseManyView, "buckets": BucketsView,
-         "order": OrderView, "numeric": NumericView, "scenario": ScenarioView, "reflection": ReflectionView}
+         "order": OrderView, "numeric": NumericView, "scenario": ScenarioView, "reflection": ReflectionView, "form": FormView}
 
 
 def show(exercise_id: str):

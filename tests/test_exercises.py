@@ -87,3 +87,17 @@ def test_stable_shuffle_is_deterministic():
     items = ["a", "b", "c", "d"]
     assert stable_shuffle("x.y", items) == stable_shuffle("x.y", list(items))
     assert sorted(stable_shuffle("x.y", items)) == items
+
+
+FORM = {"id": "t.form", "kind": "form", "points": 2, "fields": [
+    {"name": "Purpose", "min_words": 3}, {"name": "Tasks", "min_words": 2}]}
+
+
+def test_form_is_checked_for_completeness_then_left_to_a_person():
+    from grading._exercises import grade_form
+    assert grade_form(FORM, to_data(...)).status == "unanswered"
+    v = grade_form(FORM, to_data({"Purpose": "help residents quickly", "Tasks": "log"}))
+    assert v.status == "incorrect" and "1 of 2 parts" in v.message and "Tasks" in v.message
+    v = grade_form(FORM, to_data({"Purpose": "help residents quickly", "Tasks": "log requests"}))
+    assert v.status == "submitted" and v.score == 0 and "rubric" in v.message
+    assert grade_form(FORM, to_data("just text")).status == "invalid"

@@ -111,3 +111,14 @@ def test_hint_and_solution_buttons():
 def test_show_explains_bad_ids():
     assert "Did you mean" in repr(show("start.ripples"))
     assert "code exercise" in repr(show("start.shares"))
+
+
+def test_form_view_shows_missing_parts_live_and_restores(answers):
+    view = show("selection.job-design")
+    assert "0 of 6 parts" in view.status.value
+    view.fields["Title"].value = "Front-desk service clerk, customer service department"
+    assert "1 of 6 parts" in view.status.value and "Purpose" in view.status.value
+    view.check_button.click()
+    assert "ck-feedback--incorrect" in classes(view.feedback) and "still missing" in view.feedback.value
+    again = show("selection.job-design")
+    assert again.fields["Title"].value.startswith("Front-desk")
