@@ -295,7 +295,8 @@ class ScenarioView(ExerciseView):
         data = to_data(list(self.play.path))
         verdict = assess(self.notebook, self.spec, data)
         if self.play.finished:
-            save_answer(self.notebook, self.spec, data, verdict)
+            if not self._replaying:  # restoring a saved path is not a new attempt
+                save_answer(self.notebook, self.spec, data, verdict)
             self.render(verdict)
         else:
             self.feedback.value = (f"<div class='ck-turn-feedback'>{reply.get('feedback', '')}</div>")
@@ -309,12 +310,18 @@ class ScenarioView(ExerciseView):
     def answer(self):
         return list(self.play.path) or ...
 
+    _replaying = False
+
     def set_answer(self, value):
         self.play.restart()
         self.lines = []
         self._turn()
-        for index in value:
-            self.pick(int(index))
+        self._replaying = True
+        try:
+            for index in value:
+                self.pick(int(index))
+        finally:
+            self._replaying = False
 
 
 class ReflectionView(ExerciseView):

@@ -90,6 +90,8 @@ def test_scenario_view_plays_and_restarts(answers):
     assert view.play.path == [] and view.feedback.value == ""
     restored = show("start.first-reply")
     assert restored.play.path == [0, 0] and restored.play.finished
+    show("start.first-reply")  # showing it again replays the path but is not a new attempt
+    assert json.loads(answers.read_text())["exercises"]["start.first-reply"]["attempts"] == 1
 
 
 def test_reflection_view_saves_text(answers):

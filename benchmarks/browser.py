@@ -1,0 +1,146 @@
+"""Browser benchmarks, measured in Debian's chromium against a real JupyterLab (targets from issue 9).
+
+    python benchmarks/browser.py [--clicks 10] [--voila] [--shots]
+
+- Check -> feedback: time from a click on a widget's Check button to its feedback
+  (text and status class) being on the page, measured in the page with
+  performance.now() and a MutationObserver; median and max over --clicks clicks,
+  alternating a wrong and the right answer (target <= 200 ms).
+- Open + Run All of every module notebook, as a trainee gets it: page load until the
+  kernel is idle, then Run ▸ Run All (`runmenu:run-all`) until every cell ran and every
+  widget rendered (target <= 30 s).
+- --voila: also the time for Voila to render each module (it runs the notebook while
+  rendering); --shots: save a screenshot per module to build/screenshots/bench-*.png.
+
+Prints figures; exits 1 if a target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from labkit import (VIEWPORT, LabPage, Server, chromium_problem, launch_browser, module_notebooks,  # noqa: E402
+                    release, screenshot, shown_exercises)
+
+FEEDBACK_TARGET_MS = 200
+RUN_ALL_TARGET_S = 30
+
+# Click Check from the page itself and wait for the feedback to change to the wanted status.
+MEASURE_JS = """([sel, want]) => new Promise((resolve, reject) => {
+    const ex = document.querySelector(sel), fb = ex.querySelector('.ck-feedback');
+    const before = fb.innerText;
+    const done = () => fb.classList.contains('ck-feedback--' + want) && fb.innerText !== before;
+    const obs = new MutationObserver(() => { if (done()) { obs.disconnect(); resolve(performance.now() - t0); } });
+    obs.observe(fb, {subtree: true, childList: true, characterData: true, attributes: true});
+    setTimeout(() => { obs.disconnect(); reject(new Error('no feedback within 10 s')); }, 10000);
+    const t0 = performance.now();
+    ex.querySelector('.ck-check-btn').click();
+})"""
+
+
+def feedback_latency(nb: LabPage, clicks: int) -> list[float]:
+    """Choose-one exercise of 00-start-here: alternate a wrong and the right option, click Check."""
+    from grading._keys import exercise
+    eid = "start.silent-customers"
+    _, spec = exercise(eid)
+    right = next(i for i, o in enumerate(spec["options"]) if o.get("correct"))
+    wrong = next(i for i, o in enumerate(spec["options"]) if not o.get("correct"))
+    ex = nb.exercise(eid)
+    ex.scroll_into_view_if_needed()
+    sel = ".jp-Notebook ." + ex.evaluate("e => Array.from(e.classList).find(c => c.startsWith('ck-ex-'))")
+    times = []
+    for n in range(clicks):
+        pick, want = (wrong, "incorrect") if n % 2 == 0 else (right, "correct")
+        ex.locator(".ck-options input[type=radio]").nth(pick).check()
+        nb.page.wait_for_timeout(150)  # let the choice reach the kernel first, as a person's would
+        times.append(nb.page.evaluate(MEASURE_JS, [sel, want]))
+    return times
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=10)
+    parser.add_argument("--voila", action="store_true", help="also time Voila rendering each module")
+    parser.add_argument("--shots", action="store_true", help="save a screenshot per module")
+    args = parser.parse_args(argv)
+    problem = chromium_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="ck-bench-") as tmp, sync_playwright() as pw:
+        base = Path(tmp)
+        release(base / "root")
+        browser = launch_browser(pw)
+        lab = Server("lab", base / "lab", base / "root")
+        t = time.monotonic()
+        lab.start()
+        print(f"JupyterLab server ready in {time.monotonic() - t:.1f} s")
+        try:
+            print(f"\nOpen + Run All per module (target <= {RUN_ALL_TARGET_S} s)")
+            print(f"{'module':<28} {'open':>6} {'run all':>8} {'total':>7}")
+            start_here: list[float] = []
+            for master in module_notebooks():
+                nb = LabPage(lab, browser, master.stem)
+                t0 = time.monotonic()
+                nb.open()
+                opened = time.monotonic() - t0
+                ran = nb.run_all(expect_widgets=len(shown_exercises(master)))
+                total = opened + ran
+                ok &= total <= RUN_ALL_TARGET_S
+                flag = "ok" if total <= RUN_ALL_TARGET_S else "SLOW"
+                print(f"{master.stem:<28} {opened:5.1f}s {ran:7.1f}s {total:6.1f}s  {flag}"
+                      + (f"  problems: {nb.problems()}" if nb.problems() else ""))
+                if args.shots:
+                    first = shown_exercises(master)[:1]
+                    if first:
+                        nb.exercise(first[0]).scroll_into_view_if_needed()
+                    screenshot(nb.page, f"bench-lab-{master.stem}")
+                if master.stem == "00-start-here":
+                    start_here = feedback_latency(nb, args.clicks)
+                nb.close()
+            if not start_here:
+                raise SystemExit("00-start-here.ipynb is missing: no Check -> feedback figure")
+            med, worst = statistics.median(start_here), max(start_here)
+            ok &= med <= FEEDBACK_TARGET_MS
+            print(f"\nCheck -> feedback in the browser, {len(start_here)} clicks (target <= {FEEDBACK_TARGET_MS} ms)")
+            print(f"median {med:.0f} ms, max {worst:.0f} ms, min {min(start_here):.0f} ms  "
+                  f"{'ok' if med <= FEEDBACK_TARGET_MS else 'SLOW'}")
+            print("all: " + ", ".join(f"{x:.0f}" for x in start_here))
+        finally:
+            lab.stop()
+        if args.voila:
+            release(base / "voila-root")
+            voila = Server("voila", base / "voila", base / "voila-root").start()
+            try:
+                print("\nVoila render per module (the page is ready when every widget is)")
+                page = browser.new_context(viewport=VIEWPORT).new_page()
+                for master in module_notebooks():
+                    n = len(shown_exercises(master))
+                    t0 = time.monotonic()
+                    page.goto(voila.url(f"voila/render/{master.stem}.ipynb"), timeout=180_000)
+                    page.wait_for_function("n => document.querySelectorAll('.ck-ex').length >= n", arg=n,
+                                           timeout=180_000)
+                    print(f"{master.stem:<28} {time.monotonic() - t0:5.1f}s  {n} widgets")
+                    if args.shots:
+                        first = shown_exercises(master)[:1]
+                        if first:
+                            page.locator(".ck-ex").first.scroll_into_view_if_needed()
+                        screenshot(page, f"bench-voila-{master.stem}")
+            finally:
+                voila.stop()
+        browser.close()
+    print("\nall targets met" if ok else "\nTARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""App mode: the trainee notebooks served by Voila (no code shown) and their widget exercises work there."""
+import json
+
+import pytest
+
+from grading._keys import exercise
+from .labkit import (RUN_ALL_S, STDERR, WIDGET_ERROR, answer_right, answer_wrong, css_id, expect_feedback,
+                    module_notebooks, screenshot, shown_exercises, VIEWPORT)
+
+pytestmark = pytest.mark.browser
+MODULES = module_notebooks()
+
+
+@pytest.fixture
+def voila_page(request, voila, browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    rep = getattr(request.node, "rep_call", None)
+    if rep is None or rep.failed:
+        screenshot(page, f"voila-{request.node.name}")
+    context.close()
+
+
+def render(page, voila, stem: str, widgets: int) -> None:
+    """Voila runs the whole notebook while rendering the page; bounded wait for every widget."""
+    page.goto(voila.url(f"voila/render/{stem}.ipynb"), timeout=RUN_ALL_S * 1000)
+    page.wait_for_function("n => document.querySelectorAll('.ck-ex').length >= n", arg=widgets,
+                           timeout=RUN_ALL_S * 1000)
+
+
+def problems(page) -> list[str]:
+    return page.evaluate("""([sel, bad]) => {
+        const found = [], re = new RegExp(bad, 'i');
+        for (const el of document.querySelectorAll(sel)) found.push('stderr/error: ' + el.innerText.slice(0, 400));
+        for (const el of document.querySelectorAll('.jp-OutputArea-output'))
+            if (re.test(el.innerText)) found.push('widget error: ' + el.innerText.slice(0, 200));
+        return found; }""", [STDERR, WIDGET_ERROR])
+
+
+def test_widget_exercise_answered_in_voila(voila, voila_page):
+    eid = "start.silent-customers"
+    notebook, spec = exercise(eid)
+    render(voila_page, voila, notebook, len(shown_exercises(voila.root / f"{notebook}.ipynb")))
+    assert 'show("' not in voila_page.inner_text("body"), "Voila shows code to the trainee"
+
+    ex = voila_page.locator("." + css_id(eid))
+    expect_feedback(ex, ["incorrect", "partial"], answer_wrong(ex, spec))
+    answer_right(ex, spec)
+    expect_feedback(ex, ["correct"])
+    saved = json.loads((voila.root / f"{notebook}.answers.json").read_text())["exercises"][eid]
+    assert saved["status"] == "correct" and saved["attempts"] == 2
+    assert problems(voila_page) == []
+
+
+@pytest.mark.parametrize("master", MODULES, ids=[p.stem for p in MODULES])
+def test_module_widgets_render_in_voila(master, voila, voila_page):
+    widgets = shown_exercises(master)
+    render(voila_page, voila, master.stem, len(widgets))
+    for eid in widgets:
+        ex = voila_page.locator("." + css_id(eid))
+        assert ex.count() == 1, f"{eid} did not render in Voila"
+        assert ex.locator(".ck-check-btn").count() == 1
+    assert problems(voila_page) == []
