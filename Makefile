@@ -30,7 +30,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 # Browser tests drive Debian's chromium (never a downloaded browser).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
 
 workspace: install
 	$(BIN)/python -m grading workspace
