@@ -26,7 +26,11 @@ def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False,
     """Judge a canonical answer; with hidden=True also apply the key's stricter hidden rules."""
     kind = spec["kind"]
     if kind != "code":
-        return GRADERS[kind](spec, answer)
+        try:
+            return GRADERS[kind](spec, answer)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a malformed saved answer
+            return Verdict(INVALID, 0.0, f"This saved answer cannot be read ({type(exc).__name__}); "
+                           "answer the exercise again.")
     expected = expected or _keys.expected_value(notebook, spec)
     if expected is None:
         return Verdict(INVALID, 0.0, f"No expected answer is recorded for {spec['id']}; "

@@ -76,3 +76,11 @@ def test_unwritable_answers_folder_only_warns(tmp_path, monkeypatch):
     monkeypatch.setenv("GRADING_ANSWERS_DIR", str(blocker / "sub"))
     with pytest.warns(UserWarning, match="Could not save"):
         assert check("start.attitude-share", 0.68).passed
+
+
+def test_a_malformed_saved_widget_answer_is_invalid_not_a_crash():
+    from grading._checks import assess
+    from grading._keys import exercise
+    notebook, spec = exercise("start.last-steps")
+    verdict = assess(notebook, spec, {"kind": "list", "items": 5})
+    assert verdict.status == "invalid" and "cannot be read" in verdict.message

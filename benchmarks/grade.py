@@ -1,0 +1,178 @@
+"""Benchmark the batch grader against bare nbclient execution and nbgrader autograde.
+
+    python benchmarks/grade.py [--n 6] [--notebooks 01-service-blueprints,...] [--nbgrader /tmp/nbg]
+
+For every module notebook that exists (a master with a key), N generated
+submissions (correct / partial / empty, cycling) are:
+
+1. executed bare: one fresh nbclient kernel per notebook, one after the other
+   (what any executor must at least do);
+2. graded with `python -m grading grade` logic, 1 worker and 2 workers;
+3. graded by nbgrader 0.9 `autograde` (if a throwaway venv with nbgrader is
+   given; the notebooks run on this project's interpreter through a kernelspec,
+   the check cells become nbgrader test cells `assert check(...).passed`).
+
+Targets (printed, never asserted): grading overhead <= 10 % over bare
+execution (1 worker), and >= 3x nbgrader's throughput (default workers).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import nbformat  # noqa: E402
+
+import submissions as S  # noqa: E402
+from grading._grade import Options, grade, write_outputs  # noqa: E402
+from grading._grade_kernel import Limits  # noqa: E402
+
+
+def module_notebooks() -> list[str]:
+    keys = {p.stem for p in (ROOT / "grading" / "keys").glob("*.yml")}
+    return [p.stem for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+            if p.stem in keys and not p.stem.startswith("00-")]
+
+
+def make_class(folder: Path, notebooks: list[str], n: int) -> list[tuple[str, str, Path]]:
+    for nb in notebooks:
+        S.class_folder(folder, nb, n)
+    return [(t.name, nb, t / f"{nb}.ipynb") for t in sorted(folder.iterdir()) for nb in notebooks]
+
+
+def bare(items) -> float:
+    """Execute each notebook in a fresh kernel with plain nbclient, sequentially."""
+    from nbclient import NotebookClient
+    env_before = dict(os.environ)
+    os.environ["COURSE_ROOT"] = str(ROOT)
+    start = time.perf_counter()
+    try:
+        for _, _, path in items:
+            with tempfile.TemporaryDirectory() as tmp:
+                shutil.copytree(path.parent, tmp, dirs_exist_ok=True)
+                os.environ["GRADING_ANSWERS_DIR"] = tmp
+                nb = nbformat.read(path, as_version=4)
+                NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                               resources={"metadata": {"path": tmp}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    return time.perf_counter() - start
+
+
+def ours(subs: Path, out: Path, jobs: int, notebooks: list[str]) -> tuple[float, float]:
+    """(seconds for the whole grade run, of which writing gradebook/feedback/report)."""
+    start = time.perf_counter()
+    grade(Options(subs, out, notebooks, jobs=jobs, limits=Limits(), quiet=True, force=True))
+    total = time.perf_counter() - start
+    start = time.perf_counter()
+    write_outputs(out)
+    return total, time.perf_counter() - start
+
+
+# -- nbgrader, side by side ---------------------------------------------------------------------
+
+def _nbgrader_cells(nb, key: dict):
+    """Answer cells become nbgrader solution cells, check cells test cells; the rest stays as it is."""
+    points = {ex["id"]: ex["points"] for ex in key["exercises"]}
+    for n, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "answer" in cell.metadata.get("tags", []):
+            cell.metadata["nbgrader"] = {"grade": False, "grade_id": f"answer_{n}", "locked": False,
+                                         "schema_version": 3, "solution": True, "task": False}
+        if cell.cell_type == "code" and "check" in cell.metadata.get("tags", []) and "check(" in cell.source:
+            eid = cell.source.split('"')[1]
+            cell.source = f"assert {cell.source.strip()}.passed"
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": f"test_{n}", "locked": True,
+                                         "points": points.get(eid, 1), "schema_version": 3,
+                                         "solution": False, "task": False}
+    return nb
+
+
+def nbgrader(venv: Path, items, notebooks: list[str], work: Path) -> float | None:
+    course = work / "nbg"
+    (course / "source" / "bench").mkdir(parents=True)
+    kspec = work / "jupyter" / "kernels" / "python3"
+    kspec.mkdir(parents=True)
+    (kspec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3", "language": "python"}))
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'bench'\nc.CourseDirectory.root = %r\n"
+        "c.IncludeHeaderFooter.header = ''\nc.ExecutePreprocessor.timeout = 600\n" % str(course))
+    for nb in notebooks:
+        key = S.key(nb)
+        nbformat.write(_nbgrader_cells(S.master(nb), key), course / "source" / "bench" / f"{nb}.ipynb")
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "JUPYTER_PATH": str(work / "jupyter"),
+           "PYTHONPATH": str(ROOT), "COURSE_ROOT": str(ROOT), "GRADING_ANSWERS_DIR": str(work / "answers")}
+    (work / "answers").mkdir()
+    run = subprocess.run([str(venv / "bin" / "nbgrader"), "generate_assignment", "bench", "--force"],
+                         cwd=course, env=env, capture_output=True, text=True)
+    if run.returncode:
+        print("nbgrader generate_assignment failed:\n" + run.stderr[-2000:])
+        return None
+    for trainee, nb, path in items:
+        target = course / "submitted" / trainee / "bench"
+        target.mkdir(parents=True, exist_ok=True)
+        nbformat.write(_nbgrader_cells(nbformat.read(path, as_version=4), S.key(nb)), target / f"{nb}.ipynb")
+    start = time.perf_counter()
+    run = subprocess.run([str(venv / "bin" / "nbgrader"), "autograde", "bench", "--force"],
+                         cwd=course, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if run.returncode:
+        print("nbgrader autograde failed:\n" + run.stderr[-2000:])
+        return None
+    graded = len(list((course / "autograded").rglob("*.ipynb")))
+    if graded != len(items):
+        print(f"nbgrader autograded {graded} of {len(items)} notebooks")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=6, help="submissions per notebook (default 6)")
+    parser.add_argument("--notebooks", help="comma-separated (default: every module notebook 01-…)")
+    parser.add_argument("--nbgrader", default="/tmp/nbg", help="a venv with nbgrader installed (skipped if absent)")
+    args = parser.parse_args()
+    notebooks = args.notebooks.split(",") if args.notebooks else module_notebooks()
+    if not notebooks:
+        sys.exit("no module notebooks with keys yet")
+    work = Path(tempfile.mkdtemp(prefix="grade-bench-"))
+    try:
+        items = make_class(work / "subs", notebooks, args.n)
+        count = len(items)
+        print(f"{count} submissions: {args.n} each of {', '.join(notebooks)} on {os.cpu_count()} cores")
+        t_bare = bare(items)
+        print(f"bare nbclient, sequential      {t_bare:7.1f} s   {t_bare / count:5.2f} s/notebook")
+        t1, o1 = ours(work / "subs", work / "out1", 1, notebooks)
+        print(f"grade --jobs 1                 {t1:7.1f} s   {t1 / count:5.2f} s/notebook "
+              f"(of which writing outputs {o1:.1f} s)")
+        t2, o2 = ours(work / "subs", work / "out2", 2, notebooks)
+        print(f"grade --jobs 2                 {t2:7.1f} s   {t2 / count:5.2f} s/notebook "
+              f"(of which writing outputs {o2:.1f} s)")
+        print(f"overhead over bare execution (1 worker): {100 * (t1 / t_bare - 1):+.1f} % "
+              f"(execution only: {100 * ((t1 - o1) / t_bare - 1):+.1f} %)   target <= +10 %")
+        print(f"speed-up 1 -> 2 workers: {t1 / t2:.2f}x")
+        venv = Path(args.nbgrader)
+        if (venv / "bin" / "nbgrader").exists():
+            t_nbg = nbgrader(venv, items, notebooks, work)
+            if t_nbg:
+                print(f"nbgrader autograde             {t_nbg:7.1f} s   {t_nbg / count:5.2f} s/notebook")
+                print(f"throughput vs nbgrader: {t_nbg / t2:.2f}x with 2 workers, {t_nbg / t1:.2f}x with 1"
+                      "   target >= 3x")
+        else:
+            print(f"(nbgrader not measured: no {venv}/bin/nbgrader; create a throwaway venv to compare)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
