@@ -1,7 +1,6 @@
 """`python -m grading handout`: what trainees get, and that nothing instructor-only leaks."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path

@@ -3,19 +3,9 @@ import pandas as pd
 import pytest
 
 from grading import _keys, load_dataset
-from grading._canon import to_data
-from grading._checks import assess
-from grading._exercises import GRADERS
+from keycheck import judge
 
 
-def judge(exercise_id, value):
-    notebook, spec = _keys.exercise(exercise_id)
-    return assess(notebook, spec, to_data(value))
-
-
-def widget(exercise_id, answer):
-    _, spec = _keys.exercise(exercise_id)
-    return GRADERS[spec["kind"]](spec, to_data(answer))
 
 
 @pytest.fixture(scope="module")
@@ -141,10 +131,10 @@ def test_unanswered_code_exercises_say_so():
 def test_lanes_partial_credit_names_the_misplaced_step():
     _, spec = _keys.exercise("blueprint.lanes")
     right = {it["text"]: it["bucket"] for it in spec["items"]}
-    assert widget("blueprint.lanes", right).status == "correct"
+    assert judge("blueprint.lanes", right).status == "correct"
     wrong = dict(right)
     wrong["Front-desk agent creates the work order and assigns a technician"] = "Onstage (visible) staff actions"
-    v = widget("blueprint.lanes", wrong)
+    v = judge("blueprint.lanes", wrong)
     assert v.status == "partial" and 0 < v.score < 1
     assert any("work order" in line and "cannot see" in line for line in v.details)
     assert not any("Backstage" in line for line in v.details)  # the feedback does not name the right row
@@ -152,26 +142,26 @@ def test_lanes_partial_credit_names_the_misplaced_step():
 
 def test_visible_order():
     _, spec = _keys.exercise("blueprint.visible-order")
-    assert widget("blueprint.visible-order", spec["steps"]).status == "correct"
+    assert judge("blueprint.visible-order", spec["steps"]).status == "correct"
     swapped = list(spec["steps"])
     swapped[1], swapped[2] = swapped[2], swapped[1]
-    v = widget("blueprint.visible-order", swapped)
+    v = judge("blueprint.visible-order", swapped)
     assert v.status == "partial" and "position 2" in v.details[0]
-    v = widget("blueprint.visible-order", spec["steps"][:-1])
+    v = judge("blueprint.visible-order", spec["steps"][:-1])
     assert v.status == "invalid"
 
 
 def test_quizzes():
-    assert widget("blueprint.quiz-line", "The line of visibility").status == "correct"
-    v = widget("blueprint.quiz-line", "The line of internal interaction")
+    assert judge("blueprint.quiz-line", "The line of visibility").status == "correct"
+    v = judge("blueprint.quiz-line", "The line of internal interaction")
     assert v.status == "incorrect" and "support departments" in v.message
     _, spec = _keys.exercise("blueprint.quiz-findings")
     right = [o["text"] for o in spec["options"] if o.get("correct")]
-    assert widget("blueprint.quiz-findings", right).status == "correct"
-    v = widget("blueprint.quiz-findings", right[:2] + ["A second cashier would cut the customers' wait the most."])
+    assert judge("blueprint.quiz-findings", right).status == "correct"
+    v = judge("blueprint.quiz-findings", right[:2] + ["A second cashier would cut the customers' wait the most."])
     assert v.status == "partial" and any("cashier" in line for line in v.details)
 
 
 def test_reflection_is_saved_not_scored():
-    assert widget("blueprint.my-blueprint", "Too short.").status == "incorrect"
-    assert widget("blueprint.my-blueprint", "word " * 130).status == "submitted"
+    assert judge("blueprint.my-blueprint", "Too short.").status == "incorrect"
+    assert judge("blueprint.my-blueprint", "word " * 130).status == "submitted"

@@ -3,21 +3,9 @@ import pandas as pd
 import pytest
 
 from grading import _keys, load_dataset
-from grading._canon import to_data
-from grading._checks import assess
-from grading._exercises import GRADERS
+from keycheck import judge
 
 DIMS = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
-
-
-def judge(exercise_id, value, hidden=False):
-    notebook, spec = _keys.exercise(exercise_id)
-    return assess(notebook, spec, to_data(value), hidden=hidden)
-
-
-def widget(exercise_id, answer):
-    _, spec = _keys.exercise(exercise_id)
-    return GRADERS[spec["kind"]](spec, to_data(answer))
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +215,7 @@ def _spec(exercise_id):
 
 def test_which_gap_all_right():
     placed = {it["text"]: it["bucket"] for it in _spec("gaps.which-gap")["items"]}
-    assert widget("gaps.which-gap", placed).status == "correct"
+    assert judge("gaps.which-gap", placed).status == "correct"
 
 
 def test_which_gap_over_promise_as_delivery_names_the_cause():
@@ -235,29 +223,29 @@ def test_which_gap_over_promise_as_delivery_names_the_cause():
     placed = {it["text"]: it["bucket"] for it in items}
     advert = next(it["text"] for it in items if "2-hour" in it["text"])
     placed[advert] = "Gap 3 — performance"
-    v = widget("gaps.which-gap", placed)
+    v = judge("gaps.which-gap", placed)
     assert v.status == "partial" and "8 of 9" in v.message
     assert any("over-promising" in line for line in v.details)
 
 
 def test_which_gap_unknown_bucket():
     text = _spec("gaps.which-gap")["items"][0]["text"]
-    assert widget("gaps.which-gap", {text: "Gap 6"}).status == "invalid"
+    assert judge("gaps.which-gap", {text: "Gap 6"}).status == "invalid"
 
 
 def test_servperf_quiz():
     options = _spec("gaps.servperf")["options"]
     right = next(o["text"] for o in options if o.get("correct"))
     wrong = next(o for o in options if not o.get("correct"))
-    assert widget("gaps.servperf", right).status == "correct"
-    v = widget("gaps.servperf", wrong["text"])
+    assert judge("gaps.servperf", right).status == "correct"
+    v = judge("gaps.servperf", wrong["text"])
     assert v.status == "incorrect" and v.message == wrong["feedback"]
 
 
 def test_reflection_needs_enough_words():
-    assert widget("gaps.my-gap", "Gap 4, we over-promise.").status == "incorrect"
+    assert judge("gaps.my-gap", "Gap 4, we over-promise.").status == "incorrect"
     text = " ".join(["Our sales team promises next-day installation but the installers plan a week ahead."] * 8)
-    assert widget("gaps.my-gap", text).status == "submitted"
+    assert judge("gaps.my-gap", text).status == "submitted"
 
 
 def test_every_key_exercise_is_used_in_the_notebook():

@@ -5,7 +5,7 @@ import pytest
 from grading import _keys, load_dataset
 from grading._canon import to_data
 from grading._checks import assess
-from grading._exercises import GRADERS
+from keycheck import judge
 
 
 @pytest.fixture(scope="module")
@@ -38,35 +38,27 @@ def data():
                 matrix=matrix, weights=weights, hired=hired, cand=cand, measures=measures)
 
 
-def judged(exercise_id, value):
-    notebook, spec = _keys.exercise(exercise_id)
-    return assess(notebook, spec, to_data(value))
-
-
-def graded(exercise_id, answer):
-    _, spec = _keys.exercise(exercise_id)
-    return GRADERS[spec["kind"]](spec, to_data(answer))
 
 
 # -- code exercises ----------------------------------------------------------------
 
 def test_row_score(data):
     r, q = data["ratings"], data["questions"]
-    assert judged("selection.row-score", r[q].mean(axis=1)).status == "correct"
-    wrong_axis = judged("selection.row-score", r[q].mean())
+    assert judge("selection.row-score", r[q].mean(axis=1)).status == "correct"
+    wrong_axis = judge("selection.row-score", r[q].mean())
     assert wrong_axis.status == "incorrect" and "one value per rating row (768), got 6" in wrong_axis.message
-    sum_over_six = judged("selection.row-score", r[q].sum(axis=1) / 6)  # empty ratings counted as 0
+    sum_over_six = judge("selection.row-score", r[q].sum(axis=1) / 6)  # empty ratings counted as 0
     assert sum_over_six.status == "incorrect" and "of 768 values are off" in sum_over_six.message
 
 
 def test_candidate_means(data):
     r, cols = data["ratings"], data["questions"] + ["overall_impression"]
     right = r.groupby("candidate_id")[cols].mean()
-    assert judged("selection.candidate-means", right).status == "correct"
-    assert judged("selection.candidate-means", right.reset_index()).status == "correct"
-    no_group = judged("selection.candidate-means", r[cols].mean())
+    assert judge("selection.candidate-means", right).status == "correct"
+    assert judge("selection.candidate-means", right.reset_index()).status == "correct"
+    no_group = judge("selection.candidate-means", r[cols].mean())
     assert no_group.status == "incorrect" and "Expected 320 rows (one per candidate), got 7" in no_group.message
-    no_impression = judged("selection.candidate-means", right[data["questions"]])
+    no_impression = judge("selection.candidate-means", right[data["questions"]])
     assert no_impression.status == "incorrect" and "overall_impression" in no_impression.message
 
 
@@ -74,21 +66,21 @@ def test_leniency(data):
     long = data["long"]
     dev = long["rating"] - long.groupby(["candidate_id", "question"])["rating"].transform("mean")
     right = dev.groupby(long["interviewer_id"]).mean().sort_values(ascending=False)
-    assert judged("selection.leniency", right).status == "correct"
-    assert judged("selection.leniency", right.sort_index()).status == "correct"  # order checked when graded
+    assert judge("selection.leniency", right).status == "correct"
+    assert judge("selection.leniency", right.sort_index()).status == "correct"  # order checked when graded
     notebook, spec = _keys.exercise("selection.leniency")
     unsorted = assess(notebook, spec, to_data(right.sort_index()), hidden=True)
     assert unsorted.status == "incorrect" and "most lenient" in unsorted.message
     raw_means = long.groupby("interviewer_id")["rating"].mean().sort_values(ascending=False)
-    raw = judged("selection.leniency", raw_means)
+    raw = judge("selection.leniency", raw_means)
     assert raw.status == "incorrect" and "6 of 6 values are off" in raw.message
 
 
 def test_lenient_interviewer():
-    assert judged("selection.lenient-interviewer", "iv04 ").status == "correct"
-    wrong = judged("selection.lenient-interviewer", "IV02")
+    assert judge("selection.lenient-interviewer", "iv04 ").status == "correct"
+    wrong = judge("selection.lenient-interviewer", "IV02")
     assert wrong.status == "incorrect" and "largest and positive" in wrong.message
-    typo = judged("selection.lenient-interviewer", "IV4")
+    typo = judge("selection.lenient-interviewer", "IV4")
     assert typo.status == "invalid" and "not one of the options" in typo.message
 
 
@@ -96,52 +88,52 @@ def test_kappa(data):
     a, b = data["pair"]["IV02"], data["pair"]["IV05"]
     p_o = (a == b).mean()
     p_e = (a.value_counts(normalize=True) * b.value_counts(normalize=True)).sum()
-    assert judged("selection.kappa", (p_o - p_e) / (1 - p_e)).status == "correct"
-    agreement_only = judged("selection.kappa", p_o)  # percent agreement instead of kappa
+    assert judge("selection.kappa", (p_o - p_e) / (1 - p_e)).status == "correct"
+    agreement_only = judge("selection.kappa", p_o)  # percent agreement instead of kappa
     assert agreement_only.status == "incorrect" and "higher" in agreement_only.message
     assert "chance agreement" in agreement_only.message
-    as_series = judged("selection.kappa", pd.Series([p_o, p_e]))
+    as_series = judge("selection.kappa", pd.Series([p_o, p_e]))
     assert as_series.status == "invalid" and "single number" in as_series.message
 
 
 def test_weighted_score(data):
     m, w = data["matrix"], data["weights"]
-    assert judged("selection.weighted-score", m @ w).status == "correct"
-    column_sums = judged("selection.weighted-score", (m * w).sum())
+    assert judge("selection.weighted-score", m @ w).status == "correct"
+    column_sums = judge("selection.weighted-score", (m * w).sum())
     assert column_sums.status == "incorrect" and "one value per candidate (320), got 4" in column_sums.message
-    unweighted = judged("selection.weighted-score", m.mean(axis=1))
+    unweighted = judge("selection.weighted-score", m.mean(axis=1))
     assert unweighted.status == "incorrect" and "values are off" in unweighted.message
 
 
 def test_shortlist(data):
     weighted = data["matrix"] @ data["weights"]
-    assert judged("selection.shortlist", tuple(weighted.nlargest(10).index)).status == "correct"
-    bottom = judged("selection.shortlist", list(weighted.sort_values().head(10).index))
+    assert judge("selection.shortlist", tuple(weighted.nlargest(10).index)).status == "correct"
+    bottom = judge("selection.shortlist", list(weighted.sort_values().head(10).index))
     assert bottom.status == "incorrect" and "10 of yours should not be there" in bottom.message
-    too_many = judged("selection.shortlist", list(weighted.nlargest(12).index))
+    too_many = judge("selection.shortlist", list(weighted.nlargest(12).index))
     assert too_many.status == "incorrect" and "Expected 10 candidates, got 12" in too_many.message
 
 
 def test_validity(data):
     hired = data["hired"]
     right = hired.drop(columns="performance_rating_12m").corrwith(hired["performance_rating_12m"])
-    assert judged("selection.validity", right.sort_values(ascending=False)).status == "correct"
-    assert judged("selection.validity", right).status == "correct"  # order checked when graded
+    assert judge("selection.validity", right.sort_values(ascending=False)).status == "correct"
+    assert judge("selection.validity", right).status == "correct"  # order checked when graded
     notebook, spec = _keys.exercise("selection.validity")
     unsorted = assess(notebook, spec, to_data(right), hidden=True)
     assert unsorted.status == "incorrect" and "strongest positive" in unsorted.message
     hiring = data["measures"].corrwith(data["cand"]["hired"].astype(float)).sort_values(ascending=False)
-    wrong_target = judged("selection.validity", hiring)  # predicted being hired, not performance
+    wrong_target = judge("selection.validity", hiring)  # predicted being hired, not performance
     assert wrong_target.status == "incorrect" and "values are off" in wrong_target.message
-    as_list = judged("selection.validity", list(right.sort_values(ascending=False)))
+    as_list = judge("selection.validity", list(right.sort_values(ascending=False)))
     assert as_list.status == "invalid" and "without labels" in as_list.message
 
 
 def test_best_predictor():
-    assert judged("selection.best-predictor", "Interview").status == "correct"
-    wrong = judged("selection.best-predictor", "impression")
+    assert judge("selection.best-predictor", "Interview").status == "correct"
+    wrong = judge("selection.best-predictor", "impression")
     assert wrong.status == "incorrect" and "largest positive correlation" in wrong.message
-    assert judged("selection.best-predictor", "structured interview").status == "invalid"
+    assert judge("selection.best-predictor", "structured interview").status == "invalid"
 
 
 # -- widget exercises ----------------------------------------------------------------
@@ -149,43 +141,43 @@ def test_best_predictor():
 def test_stranger_levels():
     _, spec = _keys.exercise("selection.stranger-levels")
     right = {it["text"]: it["bucket"] for it in spec["items"]}
-    assert graded("selection.stranger-levels", right).status == "correct"
+    assert judge("selection.stranger-levels", right).status == "correct"
     brush_off = next(t for t in right if "I don't work here" in t)
     wrong = dict(right, **{brush_off: "4 'Sorry, I'm here for an interview myself…'"})
-    v = graded("selection.stranger-levels", wrong)
+    v = judge("selection.stranger-levels", wrong)
     assert v.status == "partial" and "7 of 8" in v.message and "brush-off" in " ".join(v.details)
 
 
 def test_staged_safeguards():
     _, spec = _keys.exercise("selection.staged-safeguards")
     right = [o["text"] for o in spec["options"] if o.get("correct")]
-    assert graded("selection.staged-safeguards", right).status == "correct"
+    assert judge("selection.staged-safeguards", right).status == "correct"
     harsh = next(o["text"] for o in spec["options"] if "rejected at once" in o["text"])
-    v = graded("selection.staged-safeguards", right[:2] + [harsh])
+    v = judge("selection.staged-safeguards", right[:2] + [harsh])
     assert v.status == "partial" and "small, noisy sample" in " ".join(v.details)
 
 
 def test_check_validity():
     _, spec = _keys.exercise("selection.check-validity")
     right = next(o["text"] for o in spec["options"] if o.get("correct"))
-    assert graded("selection.check-validity", right).status == "correct"
-    v = graded("selection.check-validity", spec["options"][0]["text"])
+    assert judge("selection.check-validity", right).status == "correct"
+    v = judge("selection.check-validity", spec["options"][0]["text"])
     assert v.status == "incorrect" and "Schmidt & Hunter" in v.message
 
 
 def test_reflection():
-    short = graded("selection.my-interview", "Title: desk officer. Purpose: help residents.")
+    short = judge("selection.my-interview", "Title: desk officer. Purpose: help residents.")
     assert short.status == "incorrect" and "aim for at least 120" in short.message
-    assert graded("selection.my-interview", "word " * 130).status == "submitted"
+    assert judge("selection.my-interview", "word " * 130).status == "submitted"
 
 
 def test_job_design_form_names_the_missing_parts():
     part = "a sentence of enough words to count as a real answer here"
     half = {"Title": "Front-desk service clerk", "Purpose": part, "Tasks": part + " and more"}
-    v = graded("selection.job-design", half)
+    v = judge("selection.job-design", half)
     assert v.status == "incorrect" and "3 of 6 parts" in v.message and "Methods, Standard, Links" in v.message
     full = dict(half, Methods=part, Standard=part, Links=part)
-    assert graded("selection.job-design", full).status == "submitted"
+    assert judge("selection.job-design", full).status == "submitted"
 
 
 def test_job_design_rubric_has_one_criterion_per_part():

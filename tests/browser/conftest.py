@@ -54,24 +54,25 @@ def browser():
     pw.stop()
 
 
+def _serve(kind: str, tmp_path_factory) -> Server:
+    """A server of `kind` over its own fresh trainee release (answers files never shared)."""
+    base = tmp_path_factory.mktemp(kind)
+    release(base / "root")
+    return Server(kind, base, base / "root").start()
+
+
 @pytest.fixture(scope="package")
 def lab(tmp_path_factory, browser):
     """JupyterLab on 127.0.0.1 (free port, random token) over a fresh trainee release."""
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "root"
-    release(root)
-    server = Server("lab", base, root).start()
+    server = _serve("lab", tmp_path_factory)
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="package")
 def voila(tmp_path_factory, browser):
-    """Voila over its own fresh trainee release (its answers files never meet Lab's)."""
-    base = tmp_path_factory.mktemp("voila")
-    root = base / "root"
-    release(root)
-    server = Server("voila", base, root).start()
+    """Voila on 127.0.0.1 over its own fresh trainee release."""
+    server = _serve("voila", tmp_path_factory)
     yield server
     server.stop()
 
