@@ -13,7 +13,6 @@ second run over the same folder reproduces the same gradebook byte for byte.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import difflib
 import hashlib
 import json
@@ -63,20 +62,6 @@ class Summary:
     out: Path | None = None
 
 
-@contextlib.contextmanager
-def use_keys(folder: Path | None):
-    """Judge against another keys folder (e.g. an archived key) for the duration of a run."""
-    if folder is None or Path(folder).resolve() == _keys.KEYS_DIR.resolve():
-        yield
-        return
-    old = _keys.KEYS_DIR
-    _keys.KEYS_DIR = Path(folder).resolve()
-    _keys.clear_caches()
-    try:
-        yield
-    finally:
-        _keys.KEYS_DIR = old
-        _keys.clear_caches()
 
 
 def safe_name(trainee: str) -> str:
@@ -375,7 +360,7 @@ def grade(opts: Options) -> Summary:
     if not opts.submissions.is_dir():
         raise GradeError(f"{opts.submissions} is not a folder")
     summary = Summary(out=opts.out)
-    with use_keys(opts.keys):
+    with _keys.using(opts.keys):
         notebooks = select_notebooks(opts)
         keys = {nb: _keys.notebook_key(nb) for nb in notebooks}
         subs = discover(opts.submissions, notebooks)
@@ -493,7 +478,7 @@ def write_outputs(out: Path) -> None:
     import csv
     notebooks, results, manifest = load_results(out)
     apply_manual(results, load_manual(out))
-    with use_keys(manifest.get("keys")):
+    with _keys.using(manifest.get("keys")):
         keys = {nb: _keys.notebook_key(nb) for nb in notebooks}
     header, rows = gradebook_rows(notebooks, results, keys)
     with open(out / "gradebook.csv", "w", encoding="utf-8", newline="") as fh:

@@ -7,6 +7,7 @@ into `<notebook>.expected.json`, so authors write each solution once.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -119,3 +120,19 @@ def expected_value(notebook: str, spec: dict) -> dict | None:
 def clear_caches() -> None:
     for fn in (_load_file, _index, _expected):
         fn.cache_clear()
+
+
+@contextlib.contextmanager
+def using(folder: Path | str | None):
+    """Read keys from another folder (an archived or test key) inside this block."""
+    global KEYS_DIR
+    if folder is None or Path(folder).resolve() == KEYS_DIR.resolve():
+        yield
+        return
+    previous, KEYS_DIR = KEYS_DIR, Path(folder).resolve()
+    clear_caches()
+    try:
+        yield
+    finally:
+        KEYS_DIR = previous
+        clear_caches()

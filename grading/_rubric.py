@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import _keys
 from ._grade import (MANUAL, _write_json, fmt, load_manual, load_results, manual_text,
-                     text_digest, use_keys, write_outputs)
+                     text_digest, write_outputs)
 
 COLUMNS = ["trainee", "notebook", "exercise", "words", "answer", "criteria", "max_points", "score", "comment"]
 
@@ -32,7 +32,7 @@ def _keys_folder(out: Path):
 
 def export(out: Path, path: Path | None = None) -> tuple[Path, int]:
     path = path or out / "rubric.csv"
-    with use_keys(_keys_folder(out)):
+    with _keys.using(_keys_folder(out)):
         notebooks, results, _ = load_results(out)
         keys = {nb: _keys.notebook_key(nb) for nb in notebooks}
     manual = load_manual(out)
@@ -61,7 +61,7 @@ def export(out: Path, path: Path | None = None) -> tuple[Path, int]:
 
 def merge(out: Path, path: Path) -> int:
     """Merge the filled rubric CSV; returns how many scores are set. Nothing changes if a row is bad."""
-    with use_keys(_keys_folder(out)):
+    with _keys.using(_keys_folder(out)):
         notebooks, results, _ = load_results(out)
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -97,6 +97,6 @@ def merge(out: Path, path: Path) -> int:
     if problems:
         raise RubricError("nothing merged; fix these rows:\n  " + "\n  ".join(problems))
     _write_json(out / MANUAL, {t: v for t, v in sorted(manual.items()) if v})
-    with use_keys(_keys_folder(out)):
+    with _keys.using(_keys_folder(out)):
         write_outputs(out)
     return count

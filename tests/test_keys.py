@@ -43,3 +43,15 @@ def test_code_exercises_have_recorded_expected_values():
         for ex in key["exercises"]:
             if ex["kind"] == "code":
                 assert _keys.expected_value(key["notebook"], ex) is not None, ex["id"]
+
+
+def test_using_another_keys_folder_is_scoped(tmp_path):
+    (tmp_path / "99-demo.yml").write_text(
+        "notebook: 99-demo\nexercises:\n  - {id: demo.n, kind: numeric, points: 1, expected: 3, min: 0, max: 9}\n")
+    with _keys.using(tmp_path):
+        assert _keys.exercise("demo.n")[0] == "99-demo"
+        with pytest.raises(_keys.KeyError_):
+            _keys.exercise("start.shares")
+    assert _keys.exercise("start.shares")[0] == "00-start-here"
+    with pytest.raises(_keys.KeyError_):
+        _keys.exercise("demo.n")
