@@ -91,17 +91,24 @@ def _where(exc: ValueError) -> str:
     return f" (line {line}, column {getattr(exc, 'colno', '?')})" if line else ""
 
 
+def _read_json(path: Path, what: str, if_invalid: str):
+    """(parsed JSON, None), or (None, a sentence on why `what` could not be used)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8", errors="replace")), None
+    except ValueError as exc:
+        return None, f"the {what} is not valid JSON{_where(exc)}{if_invalid}"
+    except OSError as exc:
+        return None, f"the {what} could not be read ({exc.strerror})"
+
+
 def read_notebook(path: Path | None):
     """(notebook as nbformat v4 or None, notes)."""
     if path is None:
         return None, ["notebook not submitted"]
     import nbformat
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except ValueError as exc:
-        return None, [f"the notebook file is not valid JSON{_where(exc)}; it could not be run"]
-    except OSError as exc:
-        return None, [f"the notebook file could not be read ({exc.strerror})"]
+    raw, problem = _read_json(path, "notebook file", "; it could not be run")
+    if problem:
+        return None, [problem]
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
         return None, ["the notebook file is JSON but not a notebook; it could not be run"]
     notes = []
@@ -125,12 +132,9 @@ def read_answers(path: Path | None, notebook: str):
     if path is None:
         return None, [f"no answers file ({notebook}.answers.json) was submitted: "
                       "widget exercises count as not answered"]
-    try:
-        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except ValueError as exc:
-        return None, [f"the answers file is not valid JSON{_where(exc)}: widget exercises count as not answered"]
-    except OSError as exc:
-        return None, [f"the answers file could not be read ({exc.strerror})"]
+    data, problem = _read_json(path, "answers file", ": widget exercises count as not answered")
+    if problem:
+        return None, [problem]
     if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
         return None, ["the answers file does not have the expected layout: widget exercises count as not answered"]
     notes = []
