@@ -23,11 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from labkit import (VIEWPORT, LabPage, Server, chromium_problem, launch_browser, module_notebooks,  # noqa: E402
-                    release, screenshot, shown_exercises)
+from tests.browser.labpage import LabPage, screenshot  # noqa: E402
+from tests.browser.server import (VIEWPORT, Server, chromium_problem, launch_browser,  # noqa: E402
+                                  module_notebooks, release, shown_exercises)
 
 FEEDBACK_TARGET_MS = 200
 RUN_ALL_TARGET_S = 30
@@ -47,7 +48,7 @@ MEASURE_JS = """([sel, want]) => new Promise((resolve, reject) => {
 
 def feedback_latency(nb: LabPage, clicks: int) -> list[float]:
     """Choose-one exercise of 00-start-here: alternate a wrong and the right option, click Check."""
-    from grading._keys import exercise
+    from grading.core.keys import exercise
     eid = "start.silent-customers"
     _, spec = exercise(eid)
     right = next(i for i, o in enumerate(spec["options"]) if o.get("correct"))

@@ -28,13 +28,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-import submissions as S  # noqa: E402
-from grading._grade import Options, grade, write_outputs  # noqa: E402
-from grading._grade_kernel import Limits  # noqa: E402
+from grading.grader import Limits, Options, grade, write_outputs  # noqa: E402
+from tests.support import submissions as S  # noqa: E402
 
 
 def module_notebooks() -> list[str]:

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
@@ -26,7 +26,7 @@ def import_time(runs: int = 7) -> list[float]:
 
 
 def run_all(nb, folder: Path) -> float:
-    from grading._authoring import execute
+    from grading.authoring.record_keys import execute
     with tempfile.TemporaryDirectory() as answers:
         start = time.perf_counter()
         execute(nb, folder, env={"GRADING_ANSWERS_DIR": answers})
@@ -35,7 +35,7 @@ def run_all(nb, folder: Path) -> float:
 
 def main() -> None:
     import nbformat
-    from grading._release import masters, release_notebook
+    from grading.authoring.release import masters, release_notebook
 
     times = import_time()
     print(f"import grading: median {statistics.median(times) * 1000:.1f} ms, "

@@ -6,6 +6,10 @@ In a notebook:
 
 Heavy libraries (pandas, ipywidgets) load only when first needed, so importing
 this package stays fast.
+
+The rooms: `core/` judges (in the trainee's kernel and in the grader alike),
+`trainee/` is what these functions call, `authoring/` releases and hands out the
+course, `grader/` grades a class (`grading.grader` is the instructor's API).
 """
 from __future__ import annotations
 
@@ -15,25 +19,25 @@ __all__ = ["check", "hint", "solution", "show", "answered", "load_dataset", "pro
 
 def check(exercise_id, value=...):
     """Check your answer to a code exercise; shows correct / not yet / not answered."""
-    from ._checks import check as _check
+    from .trainee.check import check as _check
     return _check(exercise_id, value)
 
 
 def hint(exercise_id):
     """Show the next hint for an exercise."""
-    from ._checks import hint as _hint
+    from .trainee.check import hint as _hint
     return _hint(exercise_id)
 
 
 def solution(exercise_id):
     """Show the worked solution of an exercise (self-study)."""
-    from ._checks import solution as _solution
+    from .trainee.check import solution as _solution
     return _solution(exercise_id)
 
 
 def show(exercise_id):
     """Show a widget exercise (choose, sort, order, estimate, role-play, reflection)."""
-    from ._views import show as _show
+    from .trainee.widgets import show as _show
     return _show(exercise_id)
 
 
@@ -48,11 +52,11 @@ def answered(*values) -> bool:
 
 def load_dataset(name, table=None):
     """Load a course dataset as a pandas DataFrame, e.g. load_dataset("complaints")."""
-    from ._datasets import load_dataset as _load
+    from .trainee.datasets import load_dataset as _load
     return _load(name, table)
 
 
 def progress(folder=None):
     """Your progress across the course modules, from the saved answers files."""
-    from ._progress import progress as _progress
+    from .trainee.progress import progress as _progress
     return _progress(folder)

@@ -15,7 +15,8 @@ import os
 
 import pytest
 
-from .labkit import LabPage, Server, chromium_problem, launch_browser, release
+from .labpage import LabPage
+from .server import Server, chromium_problem, launch_browser, release
 
 
 def _skip_or_fail_without_chromium():

@@ -1,7 +1,7 @@
 """Every module notebook, as a trainee gets it, opens in JupyterLab and Runs All without an error."""
 import pytest
 
-from .labkit import checked_exercises, module_notebooks, shown_exercises
+from .server import checked_exercises, module_notebooks, shown_exercises
 
 pytestmark = pytest.mark.browser
 MODULES = module_notebooks()

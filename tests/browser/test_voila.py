@@ -3,9 +3,12 @@ import json
 
 import pytest
 
-from grading._keys import exercise
-from .labkit import (RUN_ALL_S, STDERR, WIDGET_ERROR, answer_right, answer_wrong, css_id, expect_feedback,
-                    module_notebooks, screenshot, shown_exercises, VIEWPORT)
+from grading.core.keys import exercise
+from grading.trainee.widgets import css_id
+
+from .drivers import answer_right, answer_wrong, expect_feedback
+from .labpage import screenshot
+from .server import RUN_ALL_S, STDERR, VIEWPORT, WIDGET_ERROR, module_notebooks, shown_exercises
 
 pytestmark = pytest.mark.browser
 MODULES = module_notebooks()

@@ -1,6 +1,6 @@
 """Every kind of widget exercise works for a person in JupyterLab.
 
-Each kind the engine can show (grading._views.VIEWS) is tried on its first
+Each kind the engine can show (grading.trainee.widgets.VIEWS) is tried on its first
 exercise, taken from 00-start-here (one of each classic kind) or, for a kind it
 lacks, from the first module that shows one.  Answer wrongly -> the specific
 feedback shows; answer rightly -> "correct" (kinds a person grades:
@@ -14,10 +14,11 @@ import json
 
 import pytest
 
-from grading._keys import KeyError_, notebook_key
-from grading._views import VIEWS
-from .labkit import (RIGHT_STATUS, LabPage, answer_right, answer_wrong, assert_restored, expect_feedback,
-                    module_notebooks, shown_exercises)
+from grading.core.keys import AnswerKeyError, notebook_key
+from grading.trainee.widgets import VIEWS
+from .drivers import RIGHT_STATUS, answer_right, answer_wrong, assert_restored, expect_feedback
+from .labpage import LabPage
+from .server import module_notebooks, shown_exercises
 
 pytestmark = pytest.mark.browser
 START = "00-start-here"
@@ -30,7 +31,7 @@ def first_of_each_kind() -> dict[str, tuple[str, dict]]:
     for master in masters:
         try:
             key = notebook_key(master.stem)
-        except KeyError_:
+        except AnswerKeyError:
             continue
         shown = set(shown_exercises(master))
         for ex in key["exercises"]:

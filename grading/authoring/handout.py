@@ -1,0 +1,101 @@
+"""`python -m grading handout DIR`: the folder an instructor gives to trainees.
+
+    DIR/notebooks/NN-slug.ipynb   trainee notebooks (released from the masters)
+    DIR/lessons/NN-slug.md        lessons without their instructor notes
+    DIR/datasets/                 the data, without FINDINGS.md (instructor-only) or the generator
+    DIR/grading/                  the trainee's part of the engine (no grader); keys without
+                                  `hidden` rules, and without `solution` texts with --no-solutions
+    DIR/pyproject.toml, constraints.txt, Makefile, environment.yml, README.md
+
+`make lab` works there: the workspace step releases DIR/notebooks again, which
+leaves trainee notebooks as they are.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..core.paths import KEYS_DIR, PACKAGE_DIR
+
+MARKER = ".handout"
+TOP_FILES = ("pyproject.toml", "constraints.txt", "Makefile", "environment.yml", "README.md", "LICENSE")
+DATA_EXCLUDE = ("FINDINGS.md", "generate.py", "__pycache__", "*.pyc", ".*")
+# `make lab` in the hand-out needs the front door, the core, the trainee side, and the
+# release and workspace steps; the grader and the authoring tools stay with the instructor.
+SHIPPED = ("__init__.py", "__main__.py", "cli.py", "core/*.py", "trainee/*.py",
+           "authoring/__init__.py", "authoring/release.py", "authoring/workspace.py")
+
+
+class HandoutError(ValueError):
+    pass
+
+
+# Hidden rules are replaced by this placeholder: check() then still tells the trainee
+# "Further checks run when your work is graded", without revealing what they are.
+WITHHELD = {"type": "withheld", "message": "Further checks run when your work is graded."}
+
+
+def trainee_key(key: dict, solutions: bool = True) -> dict:
+    """A key without what only the instructor may see."""
+    out = dict(key)
+    out["exercises"] = []
+    for ex in key["exercises"]:
+        ex = {k: v for k, v in ex.items() if k != "hidden" and (solutions or k != "solution")}
+        if key_has_hidden(ex, key):
+            ex["hidden"] = [dict(WITHHELD)]
+        out["exercises"].append(ex)
+    return out
+
+
+def key_has_hidden(ex: dict, key: dict) -> bool:
+    original = next((e for e in key["exercises"] if e.get("id") == ex.get("id")), {})
+    return bool(original.get("hidden"))
+
+
+def _copy_keys(target: Path, solutions: bool) -> None:
+    import yaml
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(KEYS_DIR.glob("*.yml")):
+        key = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = yaml.safe_dump(trainee_key(key, solutions), sort_keys=False, allow_unicode=True, width=100)
+        (target / path.name).write_text(text, encoding="utf-8")
+    for path in sorted(KEYS_DIR.glob("*.expected.json")):
+        shutil.copyfile(path, target / path.name)
+
+
+def _copy_package(target: Path, solutions: bool) -> None:
+    """The trainee's part of the engine: no grader, no sandbox, no authoring tools."""
+    for rel in SHIPPED:
+        for path in sorted(PACKAGE_DIR.glob(rel)):
+            dst = target / path.relative_to(PACKAGE_DIR)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dst)
+    _copy_keys(target / "keys", solutions)
+
+
+def handout(course: Path, out: Path, solutions: bool = True) -> int:
+    """Write the hand-out folder; returns the number of files written."""
+    from .release import ReleaseError, release_course
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise HandoutError(f"{out} exists and is not an earlier hand-out folder; choose an empty folder")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            notebooks = release_course(course, Path(tmp))
+        except ReleaseError as exc:
+            raise HandoutError(str(exc)) from None
+        (out / "notebooks").mkdir()
+        for nb in notebooks:
+            shutil.copyfile(nb, out / "notebooks" / nb.name)
+        shutil.copytree(Path(tmp) / "lessons", out / "lessons")
+    if (course / "datasets").is_dir():
+        shutil.copytree(course / "datasets", out / "datasets", ignore=shutil.ignore_patterns(*DATA_EXCLUDE))
+    _copy_package(out / "grading", solutions)
+    for name in TOP_FILES:
+        if (course / name).is_file():
+            shutil.copyfile(course / name, out / name)
+    (out / MARKER).write_text("written by `python -m grading handout`; safe to replace\n", encoding="utf-8")
+    return sum(1 for p in out.rglob("*") if p.is_file())

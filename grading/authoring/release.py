@@ -1,0 +1,132 @@
+"""Turn instructor masters into trainee notebooks (one small transform per function).
+
+- solutions: `# BEGIN SOLUTION` ... `# END SOLUTION` blocks and lines ending in
+  `# SOLUTION` become `...` (never `raise NotImplementedError`: Run All must
+  always reach the end);
+- cells tagged `instructor` are dropped;
+- outputs, execution counts and saved widget state are cleared;
+- cells tagged `check` are locked (not editable, not deletable);
+- lesson pages lose their `## Instructor notes` section.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+BEGIN, END, LINE = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION"
+_ASSIGN = re.compile(r"^(\s*)([A-Za-z_][\w.\[\]'\", ]*?)\s*(?<![=!<>])=(?!=)")
+
+
+class ReleaseError(ValueError):
+    """A master that cannot be released (unbalanced markers, broken stub)."""
+
+
+def strip_solution_code(source: str, where: str = "cell") -> str:
+    """The trainee version of one code cell's source."""
+    out, in_block, indent = [], False, ""
+    for number, line in enumerate(source.splitlines(), 1):
+        text = line.strip()
+        if text == BEGIN:
+            if in_block:
+                raise ReleaseError(f"{where}, line {number}: BEGIN SOLUTION inside another solution block")
+            in_block, indent = True, line[: len(line) - len(line.lstrip())]
+            out.append(indent + "...")
+        elif text == END:
+            if not in_block:
+                raise ReleaseError(f"{where}, line {number}: END SOLUTION without BEGIN SOLUTION")
+            in_block = False
+        elif in_block:
+            continue
+        elif line.rstrip().endswith(LINE):
+            code = line.rstrip()[: -len(LINE)].rstrip()
+            match = _ASSIGN.match(code)
+            out.append(f"{match.group(1)}{match.group(2).strip()} = ..." if match
+                       else code[: len(code) - len(code.lstrip())] + "...")
+        else:
+            out.append(line)
+    if in_block:
+        raise ReleaseError(f"{where}: BEGIN SOLUTION is never closed by END SOLUTION")
+    others = [l for l in out if l.strip() and not l.lstrip().startswith("#") and l != "..."]
+    if others:  # a top-level `...` placeholder is only needed when nothing else is left
+        out = [l for l in out if l != "..."]
+    result = "\n".join(out)
+    try:
+        compile(result, where, "exec")
+    except SyntaxError as exc:
+        raise ReleaseError(f"{where}: the trainee version does not parse ({exc.msg}, line {exc.lineno}). "
+                           "Use a BEGIN/END SOLUTION block for multi-line answers.") from None
+    return result
+
+
+def has_solution(source: str) -> bool:
+    return BEGIN in source or any(l.rstrip().endswith(LINE) for l in source.splitlines())
+
+
+def _tags(cell) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def drop_instructor_cells(nb) -> None:
+    nb.cells = [c for c in nb.cells if "instructor" not in _tags(c)]
+
+
+def clear_solutions(nb, name: str = "notebook") -> None:
+    for i, cell in enumerate(nb.cells, 1):
+        if cell.cell_type == "code" and has_solution(cell.source):
+            cell.source = strip_solution_code(cell.source, f"{name}, cell {i}")
+        elif cell.cell_type != "code" and (BEGIN in cell.source or END in cell.source):
+            raise ReleaseError(f"{name}, cell {i}: solution markers in a {cell.cell_type} cell; "
+                               "tag the cell 'instructor' instead")
+
+
+def clear_outputs(nb) -> None:
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.get("metadata", {}).pop("execution", None)
+    nb.metadata.pop("widgets", None)
+
+
+def lock_check_cells(nb) -> None:
+    for cell in nb.cells:
+        if "check" in _tags(cell):
+            cell.metadata["editable"] = False
+            cell.metadata["deletable"] = False
+
+
+def release_notebook(master, name: str = "notebook"):
+    """A new trainee notebook from a master (the master is not changed)."""
+    import copy
+    nb = copy.deepcopy(master)
+    drop_instructor_cells(nb)
+    clear_solutions(nb, name)
+    clear_outputs(nb)
+    lock_check_cells(nb)
+    nb.metadata["grading"] = {"release": "trainee", "notebook": name}
+    return nb
+
+
+def release_lesson(text: str) -> str:
+    """A lesson page without its instructor notes (from that heading to the next `## `)."""
+    return re.sub(r"(?ms)^## Instructor notes\b.*?(?=^## |\Z)", "", text).rstrip() + "\n"
+
+
+def masters(notebooks_dir: Path) -> list[Path]:
+    return sorted(p for p in notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
+
+
+def release_course(course: Path, out: Path) -> list[Path]:
+    """Write every trainee notebook and lesson page into `out`; returns the notebooks."""
+    import nbformat
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "lessons").mkdir(exist_ok=True)
+    written = []
+    for path in masters(course / "notebooks"):
+        nb = release_notebook(nbformat.read(path, as_version=4), path.stem)
+        target = out / path.name
+        nbformat.write(nb, target)
+        written.append(target)
+    for page in sorted((course / "lessons").glob("[0-9][0-9]-*.md")):
+        (out / "lessons" / page.name).write_text(release_lesson(page.read_text(encoding="utf-8")),
+                                                encoding="utf-8")
+    return written

@@ -1,0 +1,147 @@
+"""`python -m grading <command>`: release, workspace, keys, grade, rubric, handout."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .core.paths import course_root
+
+
+def _instructor_only(command: str) -> int:
+    print(f"{command}: this command is for instructors and is not part of the trainee hand-out; "
+          "run it in the course kit itself", file=sys.stderr)
+    return 2
+
+
+def _release(args) -> int:
+    from .authoring.release import ReleaseError, release_course
+    try:
+        written = release_course(course_root(), Path(args.out))
+    except ReleaseError as exc:
+        print(f"release failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"released {len(written)} trainee notebooks into {args.out}")
+    return 0
+
+
+def _workspace(args) -> int:
+    from .authoring.release import release_course
+    from .authoring.workspace import sync
+    release = Path(args.release)
+    release_course(course_root(), release)
+    for line in sync(release, Path(args.dir)) or ["workspace is up to date"]:
+        print(line)
+    return 0
+
+
+def _keys(args) -> int:
+    try:
+        from .authoring.record_keys import record_expected
+    except ModuleNotFoundError:
+        return _instructor_only("keys")
+    from .authoring.release import masters
+    todo = masters(course_root() / "notebooks")
+    if args.notebooks:
+        todo = [p for p in todo if p.stem in args.notebooks or p.name in args.notebooks]
+    for path in todo:
+        print(f"recorded {record_expected(path).name}")
+    return 0
+
+
+def _grade(args) -> int:
+    try:
+        from .grader import GradeError, Limits, Options, grade
+    except ModuleNotFoundError:
+        return _instructor_only("grade")
+    limits = Limits(cell_timeout=args.cell_timeout, timeout=args.timeout, memory_mb=args.memory,
+                    max_output_kb=args.max_output)
+    notebooks = [n.strip().removesuffix(".ipynb") for n in args.notebooks.split(",") if n.strip()] \
+        if args.notebooks else None
+    opts = Options(Path(args.submissions), Path(args.out), notebooks, args.jobs, limits,
+                   keys=Path(args.keys) if args.keys else None, force=args.force, quiet=args.quiet)
+    try:
+        summary = grade(opts)
+    except GradeError as exc:
+        print(f"grade: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: what was graded is kept; run the same command again to continue",
+              file=sys.stderr)
+        return 130
+    print(f"graded {summary.graded}, reused {summary.cached} cached; wrote {args.out}/gradebook.csv, "
+          f"{args.out}/report.html and {args.out}/feedback/")
+    return 0
+
+
+def _rubric(args) -> int:
+    try:
+        from .grader import GradeError, RubricError, export_rubric as export, merge_rubric as merge
+    except ModuleNotFoundError:
+        return _instructor_only("rubric")
+    try:
+        if args.action == "export":
+            path, n = export(Path(args.outdir), Path(args.csv) if args.csv else None)
+            print(f"wrote {n} answer(s) to grade by hand into {path}")
+        else:
+            n = merge(Path(args.outdir), Path(args.csv))
+            print(f"merged {n} manual score(s); gradebook, feedback and report updated")
+    except (GradeError, RubricError) as exc:
+        print(f"rubric: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _handout(args) -> int:
+    try:
+        from .authoring.handout import HandoutError, handout
+    except ModuleNotFoundError:
+        return _instructor_only("handout")
+    try:
+        written = handout(course_root(), Path(args.dir), solutions=not args.no_solutions)
+    except HandoutError as exc:
+        print(f"handout failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote the hand-out folder {args.dir} ({written} files); trainees run `make lab` there")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("release", help="build trainee notebooks and lesson pages from the masters")
+    p.add_argument("--out", default="build/trainee")
+    p.set_defaults(run=_release)
+    p = sub.add_parser("workspace", help="refresh the trainee workspace; never overwrites your changes")
+    p.add_argument("--dir", default="workspace")
+    p.add_argument("--release", default="build/trainee")
+    p.set_defaults(run=_workspace)
+    p = sub.add_parser("keys", help="(authors) run the masters and record expected answers")
+    p.add_argument("notebooks", nargs="*")
+    p.set_defaults(run=_keys)
+    p = sub.add_parser("grade", help="(instructors) grade a folder of submissions: gradebook, feedback, report")
+    p.add_argument("submissions", help="one sub-folder per trainee, or files named <trainee>__<notebook>.ipynb")
+    p.add_argument("--out", required=True, help="output folder (gradebook.csv, feedback/, report.html, cache/)")
+    p.add_argument("--notebooks", help="comma-separated notebooks to grade (default: every submitted one with a key)")
+    p.add_argument("--jobs", type=int, default=0, help="notebooks run in parallel (default: number of cores)")
+    p.add_argument("--cell-timeout", type=float, default=60, help="seconds per cell (default 60)")
+    p.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default 600)")
+    p.add_argument("--memory", type=int, default=2048, help="memory limit per kernel in MB (default 2048)")
+    p.add_argument("--max-output", type=int, default=2048, help="output kept per cell in KB (default 2048)")
+    p.add_argument("--keys", help="answer keys folder (default: the package's grading/keys)")
+    p.add_argument("--force", action="store_true", help="ignore cached results and grade everything again")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(run=_grade)
+    p = sub.add_parser("rubric", help="(instructors) reflections and forms: export a rubric CSV, merge the filled one")
+    p.add_argument("action", choices=["export", "merge"])
+    p.add_argument("outdir", help="the --out folder of a grading run")
+    p.add_argument("csv", nargs="?", help="export: where to write (default OUTDIR/rubric.csv); merge: the filled CSV")
+    p.set_defaults(run=_rubric)
+    p = sub.add_parser("handout", help="(instructors) the folder handed out to trainees, without instructor material")
+    p.add_argument("dir")
+    p.add_argument("--no-solutions", action="store_true", help="leave out the worked solutions too")
+    p.set_defaults(run=_handout)
+    args = parser.parse_args(argv)
+    if args.command == "rubric" and args.action == "merge" and not args.csv:
+        parser.error("rubric merge needs the filled CSV: python -m grading rubric merge OUTDIR rubric.csv")
+    return args.run(args)

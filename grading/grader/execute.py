@@ -1,0 +1,520 @@
+"""Run one submitted notebook in a sandboxed kernel, then take its answers out as data.
+
+- Kernels are forked by a zygote (`inkernel/sandbox.py --zygote`) that imported
+  ipykernel and the notebooks' libraries once; each child sets its own memory
+  and file-size limits, session, working directory (a scratch copy of the
+  notebook's folder) and environment.  If the zygote cannot be used, each
+  kernel is started as a new `inkernel/sandbox.py` process instead.  A `KernelPool`
+  keeps the next kernels starting while others run.
+- Cells run through nbclient, continuing past errors, with a per-cell time
+  limit (the cell is interrupted) and a per-notebook limit (the kernel is
+  killed), an output cap per cell (the excess is discarded, never stored), and
+  detection of a kernel that dies.  A cell that killed the kernel, ran past the
+  notebook limit or ran out of memory is skipped on a fresh kernel (at most
+  MAX_ATTEMPTS runs), so the answers after it still count.
+- Afterwards the grader's own code (`inkernel/extract.py` with a fresh copy of
+  `core/canon.py`, shipped as source text) writes each answer variable as JSON to a
+  file the grader chose.  Judging happens in the grader's process.
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import os
+import queue
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.assess import RECORD_ENV
+from ..core.paths import PACKAGE_DIR
+
+# The code that runs inside a submission's kernel: started as a script, or sent as source text.
+INKERNEL = PACKAGE_DIR / "grader" / "inkernel"
+SANDBOX = INKERNEL / "sandbox.py"
+EXTRACT_SOURCES = (PACKAGE_DIR / "core" / "canon.py", INKERNEL / "extract.py")
+MAX_ATTEMPTS = 3
+# Libraries a kernel may import before the notebook runs, in a safe import order.
+PRELOAD_ORDER = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "ipywidgets", "grading")
+
+
+@dataclass(frozen=True)
+class Limits:
+    cell_timeout: float = 60.0   # seconds per cell; the cell is interrupted
+    timeout: float = 600.0       # seconds per notebook; the kernel is killed
+    memory_mb: int = 2048        # address space of the kernel process
+    max_output_kb: int = 2048    # output kept per cell; the rest is discarded
+
+    def as_dict(self) -> dict:
+        return {"cell_timeout": float(self.cell_timeout), "timeout": float(self.timeout),
+                "memory_mb": int(self.memory_mb), "max_output_kb": int(self.max_output_kb)}
+
+
+@dataclass
+class RunLog:
+    """What happened while one notebook ran; turned into feedback by the grader."""
+    errors: list = field(default_factory=list)       # [cell, ename, evalue]
+    timeouts: list = field(default_factory=list)     # cells stopped at the per-cell limit
+    overflow: list = field(default_factory=list)     # cells whose output passed the cap
+    died: list = field(default_factory=list)         # cells during which the kernel died
+    stalled: list = field(default_factory=list)      # cell running when the notebook limit hit
+    skipped: list = field(default_factory=list)      # cells left out on a later attempt
+    memory: list = field(default_factory=list)       # cells that raised MemoryError
+    answers: dict = field(default_factory=dict)      # variable -> {"found", "data"|"error"}
+    names: list = field(default_factory=list)        # the trainee's own variable names
+    extract_error: str | None = None
+    start_error: str | None = None
+    attempts: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+# -- kernels --------------------------------------------------------------------------
+
+def _kernel_manager_class():
+    from jupyter_client.manager import AsyncKernelManager
+
+    class SandboxKernelManager(AsyncKernelManager):
+        memory_mb = 0
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            return [sys.executable, str(SANDBOX), "--memory-mb", str(self.memory_mb), "--",
+                    "-f", os.path.realpath(self.connection_file), *(extra_arguments or [])]
+
+    return SandboxKernelManager
+
+
+@dataclass
+class Kernel:
+    km: object
+    kc: object
+    root: Path   # private folder (connection file, extraction output)
+    cwd: Path    # the notebook's scratch folder
+
+    async def shutdown(self) -> None:
+        with contextlib.suppress(Exception):
+            self.kc.stop_channels()
+        with contextlib.suppress(Exception):
+            await self.km.shutdown_kernel(now=True)
+        with contextlib.suppress(Exception):
+            await self.km.cleanup_resources()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def kernel_env(course: Path) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in (RECORD_ENV, "GRADING_ANSWERS_DIR", "JPY_PARENT_PID")}
+    env.update({"COURSE_ROOT": str(course), "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
+                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONWARNINGS": "ignore"})
+    return env
+
+
+class Zygote:
+    """The kernel factory (`inkernel/sandbox.py --zygote`): forks ready-imported kernels on request."""
+
+    def __init__(self, env: dict, scratch: Path, modules: tuple):
+        self.env, self.scratch, self.modules = env, scratch, modules
+        self.proc = None
+        self.lock = asyncio.Lock()
+
+    async def start(self) -> bool:
+        log = open(self.scratch / "zygote.log", "wb")
+        try:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, str(SANDBOX), "--zygote", *self.modules, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=log, env=self.env, cwd=str(self.scratch))
+            line = await asyncio.wait_for(self.proc.stdout.readline(), 120)
+            ready = json.loads(line or b"{}").get("ready", False)
+        except (OSError, ValueError, asyncio.TimeoutError):
+            ready = False
+        finally:
+            log.close()
+        if not ready:
+            await self.close()
+        return ready
+
+    async def fork(self, request: dict) -> int:
+        async with self.lock:
+            self.proc.stdin.write((json.dumps(request) + "\n").encode())
+            await self.proc.stdin.drain()
+            line = await asyncio.wait_for(self.proc.stdout.readline(), 30)
+        return int(json.loads(line)["pid"])
+
+    async def close(self) -> None:
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        with contextlib.suppress(Exception):
+            self.proc.stdin.close()
+            await asyncio.wait_for(self.proc.wait(), 5)
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+            await self.proc.wait()
+
+
+class _Forked:
+    """Stands in for a KernelManager for a kernel forked by the zygote (not our child)."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    async def is_alive(self) -> bool:
+        return self.alive()
+
+    async def interrupt_kernel(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGINT)
+
+    async def shutdown_kernel(self, now: bool = True) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)  # the kernel and anything it started
+
+    async def cleanup_resources(self) -> None:
+        pass
+
+
+def _pid_client(process: _Forked):
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class PidClient(AsyncKernelClient):
+        async def _async_is_alive(self) -> bool:
+            return process.alive()
+
+        is_alive = _async_is_alive
+
+    return PidClient()
+
+
+async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zygote: Zygote | None = None) -> Kernel:
+    root = Path(tempfile.mkdtemp(prefix="k-", dir=scratch))
+    cwd = root / "work"
+    cwd.mkdir()
+    child_env = {**env, "GRADING_ANSWERS_DIR": str(cwd)}
+    args = ["--HistoryManager.hist_file=:memory:", "--quiet"]
+    if zygote is not None:
+        from jupyter_client.connect import write_connection_file
+        connection, _ = write_connection_file(str(root / "connection.json"), transport="ipc",
+                                              ip=str(root / "ipc"), key=secrets.token_hex(16).encode())
+        pid = await zygote.fork({"argv": ["-f", connection, *args], "cwd": str(cwd), "env": child_env,
+                                 "memory_mb": limits.memory_mb, "log": str(root / "kernel.log")})
+        km = _Forked(pid)
+        kc = _pid_client(km)
+        kc.load_connection_file(connection)
+    else:
+        km = _kernel_manager_class()(kernel_name="python3", transport="ipc", ip=str(root / "ipc"))
+        km.memory_mb = limits.memory_mb
+        km.connection_file = str(root / "connection.json")
+        with open(root / "kernel.log", "wb") as log:
+            await km.start_kernel(cwd=str(cwd), env=child_env, extra_arguments=args,
+                                  stdout=subprocess.DEVNULL, stderr=log, stdin=subprocess.DEVNULL)
+        kc = km.client()
+    kc.start_channels()
+    kc.allow_stdin = False  # input() fails at once (StdinNotImplementedError) instead of waiting
+    kernel = Kernel(km, kc, root, cwd)
+    try:
+        await kc.wait_for_ready(timeout=60)
+        if preload and zygote is None:
+            code = "".join(f"try:\n    import {m}\nexcept Exception:\n    pass\n" for m in preload)
+            await _run_silent(kernel, code, 120)
+    except BaseException:
+        await kernel.shutdown()
+        raise
+    return kernel
+
+
+async def _run_silent(kernel: Kernel, code: str, timeout: float) -> dict | None:
+    """Execute grader code (not a notebook cell); its reply, or None on timeout / death."""
+    msg_id = kernel.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = await kernel.kc.get_shell_msg(timeout=min(0.5, max(0.01, deadline - time.monotonic())))
+        except queue.Empty:  # no reply yet: check the kernel is still there
+            if not await kernel.km.is_alive():
+                return None
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg
+    return None
+
+
+class KernelPool:
+    """Kernels started ahead of demand, each already importing what its notebook will import.
+
+    `want(profiles)` announces the coming notebooks in order (a profile is the
+    tuple of libraries to preload); up to `spare` kernels are kept starting or
+    ready for the next ones.  `get(profile)` hands out a ready kernel, or starts
+    one at once when none is on its way (a retry, or demand ahead of the plan).
+    """
+
+    def __init__(self, limits: Limits, env: dict, scratch: Path, spare: int, fork: bool = True):
+        self.limits, self.env, self.scratch, self.spare = limits, env, scratch, max(1, spare)
+        self.fork, self.zygote, self.zygote_lock = fork, None, asyncio.Lock()
+        self.modules: set = set()
+        self.plan: collections.deque = collections.deque()
+        self.ready: dict = collections.defaultdict(asyncio.Queue)
+        self.starting: collections.Counter = collections.Counter()
+        self.waiting: collections.Counter = collections.Counter()
+        self.tasks: set = set()
+
+    def want(self, profiles) -> None:
+        profiles = [tuple(p) for p in profiles]
+        for p in profiles:
+            self.modules |= set(p)
+        self.plan.extend(profiles)
+        self._fill()
+
+    async def _factory(self) -> Zygote | None:
+        """The zygote, started once with every library any planned notebook imports; None if unusable."""
+        if not self.fork:
+            return None
+        async with self.zygote_lock:
+            if self.zygote is None:
+                zygote = Zygote(self.env, self.scratch, tuple(m for m in PRELOAD_ORDER if m in self.modules))
+                if await zygote.start():
+                    self.zygote = zygote
+                else:
+                    self.fork = False  # fall back to starting each kernel as a new process
+            return self.zygote
+
+    def _in_flight(self) -> int:
+        return sum(self.starting.values()) + sum(q.qsize() for q in self.ready.values())
+
+    def _fill(self) -> None:
+        while self.plan and self._in_flight() < self.spare:
+            self._start(self.plan.popleft())
+
+    def _start(self, profile: tuple) -> None:
+        self.starting[profile] += 1
+        self._spawn(self._start_one(profile))
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _start_one(self, profile: tuple) -> None:
+        try:
+            kernel = await start_kernel(self.limits, self.env, self.scratch, profile, await self._factory())
+        except Exception as exc:
+            kernel = exc
+        self.starting[profile] -= 1
+        self.ready[profile].put_nowait(kernel)
+
+    async def get(self, profile=()) -> Kernel:
+        profile = tuple(profile)
+        self.waiting[profile] += 1
+        try:
+            if self.waiting[profile] > self.ready[profile].qsize() + self.starting[profile]:
+                if profile in self.plan:  # start the planned one now rather than twice
+                    self.plan.remove(profile)
+                self._start(profile)
+            kernel = await self.ready[profile].get()
+        finally:
+            self.waiting[profile] -= 1
+        self._fill()
+        if isinstance(kernel, Exception):
+            raise RuntimeError(f"the grading kernel could not start ({type(kernel).__name__}: {kernel})")
+        return kernel
+
+    def discard(self, kernel: Kernel) -> None:
+        self._spawn(kernel.shutdown())
+
+    async def close(self) -> None:
+        self.plan.clear()
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        for queue in self.ready.values():
+            while not queue.empty():
+                kernel = queue.get_nowait()
+                if isinstance(kernel, Kernel):
+                    await kernel.shutdown()
+        if self.zygote is not None:
+            await self.zygote.close()
+
+
+# -- executing a notebook ----------------------------------------------------------------
+
+def _client_class():
+    from nbclient import NotebookClient
+
+    class LimitedClient(NotebookClient):
+        """nbclient without stored outputs: counts output bytes, records timeouts."""
+
+        def __init__(self, *a, log: RunLog, cap: int, **kw):
+            super().__init__(*a, **kw)
+            self.run_log, self.cap, self.sizes, self.index = log, cap, {}, -1
+
+        def output(self, outs, msg, display_id, cell_index):
+            content = msg.get("content", {})
+            size = len(content.get("text", "")) + sum(len(str(v)) for v in (content.get("data") or {}).values())
+            self.sizes[cell_index] = self.sizes.get(cell_index, 0) + size
+            if self.sizes[cell_index] > self.cap and cell_index not in self.run_log.overflow:
+                self.run_log.overflow.append(cell_index)
+            return None  # nothing is kept: the grader needs values, not outputs
+
+        async def _async_handle_timeout(self, timeout, cell=None):
+            if self.index not in self.run_log.timeouts:
+                self.run_log.timeouts.append(self.index)
+            return await super()._async_handle_timeout(timeout, cell)
+
+    return LimitedClient
+
+
+class _Run:
+    """One attempt: which cell is running, and whether the grader stopped it on purpose."""
+
+    def __init__(self):
+        self.current: int | None = None
+        self.stopped = False
+
+
+async def _run_cells(kernel: Kernel, nb, limits: Limits, log: RunLog, skip: set, run: _Run) -> None:
+    from nbclient.exceptions import DeadKernelError
+    client = _client_class()(nb, km=kernel.km, log=log, cap=limits.max_output_kb * 1024,
+                             timeout_func=lambda cell: limits.cell_timeout, interrupt_on_timeout=True,
+                             allow_errors=True,
+                             store_widget_state=False, record_timing=False, iopub_timeout=2,
+                             coalesce_streams=False)
+    client.kc = kernel.kc
+    replies: list = []
+
+    async def keep(cell, cell_index, execute_reply):
+        replies.append(execute_reply)
+
+    client.on_cell_executed = keep
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        if index in skip:
+            log.skipped.append(index)
+            continue
+        run.current = client.index = index
+        replies.clear()
+        try:
+            await client.async_execute_cell(cell, index, execution_count=index + 1)
+        except DeadKernelError:
+            if not run.stopped:
+                log.died.append(index)
+            return
+        content = (replies[0] or {}).get("content", {}) if replies else {}
+        if content.get("status") == "error":
+            log.errors.append([index, str(content.get("ename", "Error")), str(content.get("evalue", ""))[:300]])
+            if content.get("ename") == "MemoryError" and index not in log.memory:
+                log.memory.append(index)
+    run.current = None
+
+
+def _extract_code(names: list[str], out: Path) -> str:
+    canon, extract = (path.read_text(encoding="utf-8") for path in EXTRACT_SOURCES)
+    tag = secrets.token_hex(4)
+    return (
+        f"def __ck_grade_{tag}(ns):\n"
+        f"    import types\n"
+        f"    def load(name, source):\n"
+        f"        module = types.ModuleType(name)\n"
+        f"        exec(compile(source, name, 'exec'), module.__dict__)\n"
+        f"        return module\n"
+        f"    canon = load('_ck_canon_{tag}', {canon!r})\n"
+        f"    extract = load('_ck_extract_{tag}', {extract!r})\n"
+        f"    extract.extract(ns, {names!r}, canon.to_data, {str(out)!r})\n"
+        f"__ck_grade_{tag}(globals())\n"
+        f"del __ck_grade_{tag}\n")
+
+
+async def _extract(kernel: Kernel, names: list[str], limits: Limits, log: RunLog) -> None:
+    out = kernel.root / f"answers-{secrets.token_hex(8)}.jsonl"
+    reply = await _run_silent(kernel, _extract_code(names, out), max(5.0, limits.cell_timeout))
+    lines = []
+    if out.exists():
+        for text in out.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                lines.append(json.loads(text))
+            except ValueError:
+                break
+    for line in lines:
+        if "names" in line:
+            log.names = [str(n) for n in line["names"]]
+        elif "name" in line:
+            log.answers[line["name"]] = {k: v for k, v in line.items() if k != "name"}
+    if any(line.get("done") for line in lines):
+        return
+    if reply is None:
+        missing = [n for n in names if n not in log.answers]
+        log.extract_error = ("reading the answers took too long or stopped the kernel"
+                             + (f" (at `{missing[0]}`)" if missing else ""))
+    else:
+        content = reply["content"]
+        log.extract_error = (f"reading the answers failed ({content.get('ename', 'error')}: "
+                             f"{str(content.get('evalue', ''))[:200]})")
+
+
+async def _attempt(kernel: Kernel, nb, names, limits: Limits, log: RunLog, skip: set) -> bool:
+    """Run every cell, then extract; False when the kernel died or ran out of time."""
+    run = _Run()
+    task = asyncio.ensure_future(_run_cells(kernel, nb, limits, log, skip, run))
+    done, _ = await asyncio.wait({task}, timeout=limits.timeout)
+    if not done:
+        run.stopped = True
+        log.stalled.append(run.current)
+        with contextlib.suppress(Exception):
+            await kernel.km.shutdown_kernel(now=True)
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        return False
+    task.result()
+    if run.current is not None:  # the kernel died in that cell
+        return False
+    await _extract(kernel, names, limits, log)
+    return True
+
+
+async def run_notebook(pool: KernelPool, nb, files: list[tuple[Path, str]], names: list[str],
+                       limits: Limits, profile=()) -> RunLog:
+    """Run `nb` (already read, v4) with `files` copied in; retry without cells that broke the kernel."""
+    skip: set = set()
+    log = RunLog()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        log.attempts = attempt
+        log.errors, log.timeouts, log.overflow, log.skipped = [], [], [], []
+        log.answers, log.names, log.extract_error = {}, [], None
+        try:
+            kernel = await pool.get(profile)
+        except RuntimeError as exc:
+            log.start_error = str(exc)
+            return log
+        try:
+            for src, rel in files:
+                dst = kernel.cwd / rel
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dst)
+            finished = await _attempt(kernel, nb, names, limits, log, skip)
+        finally:
+            pool.discard(kernel)
+        # After a MemoryError the kernel's state is suspect: run again without the first such cell.
+        fatal = (set(log.died) | set(log.stalled) | set(log.memory[:1])) - {None}
+        retry = (not finished or bool(log.memory)) and not fatal <= skip
+        if not retry or attempt == MAX_ATTEMPTS:
+            break
+        skip |= fatal
+    return log

@@ -1,0 +1,156 @@
+"""A finished grading run's folder: the manifest, cached results, manual scores, and the
+outputs written from them (gradebook.csv, results.csv, feedback pages, class report).
+
+    OUT/grading.json          the manifest: notebooks, where each result is cached, limits, keys
+    OUT/cache/<trainee>/*.json  one result per (trainee, notebook)
+    OUT/manual.json           scores set by hand (rubric merge); applied on top, never overwritten
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+from ..core import keys as answer_keys
+from ..core.status import GRADED, SUBMITTED
+
+MANIFEST = "grading.json"
+MANUAL = "manual.json"
+
+
+class GradeError(Exception):
+    """A problem with the grading request itself (not with a submission)."""
+
+
+def safe_name(trainee: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", trainee).strip("._") or "trainee"
+
+
+def points_text(x) -> str:
+    """Points as text: 2, 1.5, 0.67 (never 2.0 or 0.6666)."""
+    if x is None:
+        return ""
+    text = f"{round(float(x), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def write_json(path: Path, data) -> None:
+    """Replace the file in one step, so an interrupted run never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_results(out: Path) -> tuple[list[str], dict, dict]:
+    """(notebooks, trainee -> notebook -> result, manifest) from a finished grading run."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise GradeError(f"{out} holds no finished grading run: run `python -m grading grade` first") from None
+    results = {}
+    for trainee, entries in manifest["entries"].items():
+        for nb, rel in entries.items():
+            try:
+                results.setdefault(trainee, {})[nb] = json.loads((out / rel).read_text(encoding="utf-8"))["result"]
+            except (OSError, ValueError, KeyError):
+                raise GradeError(f"the cached result {rel} is missing: run `python -m grading grade` again") from None
+    return manifest["notebooks"], results, manifest
+
+
+def run_keys(notebooks: list[str], manifest: dict) -> dict:
+    """The answer key of each notebook, from the keys folder the run was graded with."""
+    with answer_keys.using(manifest.get("keys")):
+        return {nb: answer_keys.notebook_key(nb) for nb in notebooks}
+
+
+def load_manual(out: Path) -> dict:
+    try:
+        return json.loads((out / MANUAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def manual_text(value) -> str:
+    """The text a person grades: a reflection, or a form's parts one per paragraph."""
+    if not isinstance(value, dict):
+        return ""
+    if value.get("kind") == "text":
+        return str(value.get("value", ""))
+    if value.get("kind") == "mapping":
+        return "\n\n".join(f"{k}: {v}" for k, v in zip(value.get("keys", []), value.get("values", [])))
+    return ""
+
+
+def text_digest(value) -> str | None:
+    text = manual_text(value)
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16] if text.strip() else None
+
+
+def apply_manual(results: dict, manual: dict) -> None:
+    """Manual rubric scores replace the automatic ones (never the other way round)."""
+    for trainee, by_nb in results.items():
+        for result in by_nb.values():
+            for ex in result["exercises"]:
+                m = manual.get(trainee, {}).get(ex["id"])
+                if not m or m.get("score") in (None, ""):
+                    continue
+                ex["earned"], ex["status"] = float(m["score"]), GRADED
+                ex["message"] = "Graded by your instructor with the rubric."
+                ex["comment"] = m.get("comment") or ""
+                ex["hint"] = None
+                if m.get("text") and m["text"] != text_digest(ex.get("value")):
+                    result["notes"].append(f"{ex['id']}: the answer changed after it was graded by hand")
+
+
+def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[list[str], list[list[str]]]:
+    header = ["trainee"]
+    for nb in notebooks:
+        header += [ex["id"] for ex in keys[nb]["exercises"]]
+    header += [f"{nb} total" for nb in notebooks] + ["total", "max", "notes"]
+    rows = []
+    for trainee in sorted(results):
+        row, totals, notes = [trainee], [], []
+        for nb in notebooks:
+            result = results[trainee][nb]
+            row += [points_text(ex["earned"]) for ex in result["exercises"]]
+            totals.append(sum(ex["earned"] or 0 for ex in result["exercises"]))
+            pending = sum(ex["status"] == SUBMITTED for ex in result["exercises"])
+            extra = result["notes"] + ([f"{pending} answer(s) to grade by hand"] if pending else [])
+            if result["errors"]:
+                extra.append(f"{len(result['errors'])} cell(s) raised errors")
+            if extra:
+                notes.append(f"{nb}: " + "; ".join(extra))
+        maximum = sum(ex["points"] for nb in notebooks for ex in keys[nb]["exercises"])
+        rows.append(row + [points_text(t) for t in totals] + [points_text(sum(totals)), points_text(maximum),
+                                                              " | ".join(notes)])
+    return header, rows
+
+
+def _write_csv(path: Path, header: list[str], rows) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_outputs(out: Path) -> None:
+    """gradebook.csv, results.csv, feedback/<trainee>.html and report.html from the cached results."""
+    from .class_report import write_report
+    from .feedback_pages import write_feedback
+    notebooks, results, manifest = load_results(out)
+    apply_manual(results, load_manual(out))
+    keys = run_keys(notebooks, manifest)
+    _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys))
+    _write_csv(out / "results.csv", ["trainee", "notebook", "exercise", "kind", "status", "points", "max", "message"],
+               ([trainee, nb, ex["id"], ex["kind"], ex["status"], points_text(ex["earned"]), points_text(ex["points"]),
+                 ex["message"]]
+                for trainee in sorted(results) for nb in notebooks for ex in results[trainee][nb]["exercises"]))
+    feedback = out / "feedback"
+    feedback.mkdir(exist_ok=True)
+    for trainee in sorted(results):
+        write_feedback(feedback / f"{safe_name(trainee)}.html", trainee, notebooks, results[trainee], keys)
+    write_report(out / "report.html", notebooks, results, keys)

@@ -1,0 +1,160 @@
+"""check(), hint() and solution(): what the trainee calls in a notebook.
+
+Judging itself is `core.assess`; this module shows the verdict, saves the answer
+and hands out hints and worked solutions.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+
+from ..core import keys
+from ..core.assess import RECORD_ENV, assess
+from ..core.canon import to_data
+from ..core.rules import Verdict
+from ..core.status import CORRECT, ERROR, STATUSES, SUBMITTED
+from . import answers_file
+
+
+class CheckResult:
+    """What check() returns: shows itself as a coloured line in the notebook."""
+
+    def __init__(self, exercise_id: str, verdict: Verdict, points: float = 0, has_help: bool = False,
+                 hidden_note: bool = False):
+        self.exercise_id, self.verdict, self.points = exercise_id, verdict, points
+        self.has_help, self.hidden_note = has_help, hidden_note
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.status == CORRECT
+
+    @property
+    def label(self) -> str:
+        return STATUSES[self.status].label if self.status in STATUSES else self.status
+
+    def _lines(self) -> list[str]:
+        lines = [self.verdict.message, *self.verdict.details]
+        if self.passed and self.hidden_note:
+            lines.append("Further checks run when your work is graded.")
+        if not self.passed and self.has_help and self.status != SUBMITTED:
+            lines.append(f'Stuck? Run hint("{self.exercise_id}") for a hint.')
+        return [line for line in lines if line]
+
+    def __repr__(self) -> str:
+        head = f"{self.label} [{self.exercise_id}]"
+        return "\n".join([head, *("  " + line for line in self._lines())])
+
+    def _repr_html_(self) -> str:
+        body = "".join(f"<div class='ck-line'>{html.escape(line)}</div>" for line in self._lines())
+        look = STATUSES.get(self.status, STATUSES[ERROR])
+        style = _BASE + f"border-color:{look.colour};background:{look.background}"
+        return (f"<div class='ck-check ck-check--{self.status}' data-exercise='{html.escape(self.exercise_id)}' "
+                f"style='{style}'>"
+                f"<b class='ck-status'>{self.label}</b> "
+                f"<code class='ck-id'>{html.escape(self.exercise_id)}</code>{body}</div>")
+
+
+_BASE = "padding:6px 10px;border-left:4px solid;border-radius:3px;font-family:sans-serif;"
+
+
+def lookup(exercise_id) -> tuple[str, dict] | CheckResult:
+    """(notebook, spec) of an exercise, or the CheckResult that explains why there is none."""
+    try:
+        return keys.exercise(exercise_id)
+    except keys.AnswerKeyError as exc:
+        return CheckResult(str(exercise_id), Verdict(ERROR, 0.0, str(exc)))
+
+
+def _record_expected(exercise_id: str, data: dict) -> None:
+    """Key-building mode: store the master's answer as the expected value."""
+    path = Path(os.environ[RECORD_ENV])
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    saved[exercise_id] = data
+    path.write_text(json.dumps(saved, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def save_answer(notebook: str, spec: dict, data: dict, verdict: Verdict) -> None:
+    """Persist an answer and its result; a full disk or read-only folder only warns."""
+    path = answers_file.answers_path(notebook)
+    try:
+        record = answers_file.read(path)["exercises"].get(spec["id"], {})
+        answers_file.update(path, spec["id"], kind=spec["kind"], value=data, status=verdict.status,
+                            score=round(verdict.score * spec["points"], 4), points=spec["points"],
+                            attempts=record.get("attempts", 0) + (data.get("kind") != "missing"))
+    except OSError as exc:
+        import warnings
+        warnings.warn(f"Could not save your answer to {path}: {exc}. It still counts in this session.")
+
+
+def note_help(notebook: str, exercise_id: str, **seen) -> None:
+    """Record that hints or the worked solution were seen (best effort: help never fails)."""
+    try:
+        answers_file.update(answers_file.answers_path(notebook), exercise_id, **seen)
+    except OSError:
+        pass
+
+
+def check(exercise_id: str, value=...) -> CheckResult:
+    """Check `value` as the answer to `exercise_id`; never raises on a bad answer."""
+    found = lookup(exercise_id)
+    if isinstance(found, CheckResult):
+        return found
+    notebook, spec = found
+    if spec["kind"] != "code":
+        return CheckResult(exercise_id, Verdict(ERROR, 0.0, f"{exercise_id} is answered with its widget: "
+                                                f'run show("{exercise_id}").'))
+    data = to_data(value)
+    recording = bool(os.environ.get(RECORD_ENV)) and data.get("kind") != "missing"
+    if recording:
+        _record_expected(exercise_id, data)
+    verdict = assess(notebook, spec, data, expected=data if recording else None)
+    save_answer(notebook, spec, data, verdict)
+    return CheckResult(exercise_id, verdict, spec["points"], bool(spec.get("hints")), bool(spec.get("hidden")))
+
+
+class _Markdown:
+    """Hint and solution text, shown as Markdown in Jupyter and as text elsewhere."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+
+def hint(exercise_id: str) -> _Markdown:
+    """The next hint for an exercise (each call reveals one more)."""
+    found = lookup(exercise_id)
+    if isinstance(found, CheckResult):
+        return _Markdown(found.verdict.message)
+    notebook, spec = found
+    hints = spec.get("hints") or []
+    if not hints:
+        return _Markdown(f"There are no hints for {exercise_id}.")
+    seen = answers_file.read(answers_file.answers_path(notebook))["exercises"].get(exercise_id, {})
+    n = min(seen.get("hints_seen", 0) + 1, len(hints))
+    note_help(notebook, exercise_id, hints_seen=n)
+    more = f" Run hint again for hint {n + 1} of {len(hints)}." if n < len(hints) else " That was the last hint."
+    return _Markdown(f"**Hint {n} of {len(hints)}** ({exercise_id}): {hints[n - 1]}{more}")
+
+
+def solution(exercise_id: str) -> _Markdown:
+    """The worked solution, for self-study (recorded in the answers file)."""
+    found = lookup(exercise_id)
+    if isinstance(found, CheckResult):
+        return _Markdown(found.verdict.message)
+    notebook, spec = found
+    text = spec.get("solution")
+    if not text:
+        return _Markdown(f"No worked solution is available for {exercise_id} in this release.")
+    note_help(notebook, exercise_id, solution_seen=True)
+    return _Markdown(f"**Worked solution** ({exercise_id})\n\n{text}")

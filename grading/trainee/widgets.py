@@ -1,0 +1,401 @@
+"""ipywidgets views of the exercise models; `show(exercise_id)` builds one from the key.
+
+Every part carries stable CSS classes (ck-ex, ck-ex-<id>, ck-check-btn,
+ck-feedback, ...) so browser tests and styling never depend on random ids.
+Answers are saved to the answers file on every Check and restored on show().
+"""
+from __future__ import annotations
+
+import re
+
+from ..core.assess import assess
+from ..core.canon import to_data
+from ..core.rules import Verdict
+from ..core.status import ERROR
+from ..core.widget_models import Scenario, form_missing, stable_shuffle
+from . import answers_file
+from .check import CheckResult, lookup, note_help, save_answer
+
+EMPTY = "— choose —"
+
+
+def _w():
+    import ipywidgets
+    return ipywidgets
+
+
+def css_id(exercise_id: str) -> str:
+    return "ck-ex-" + re.sub(r"[^a-z0-9]+", "-", exercise_id.lower()).strip("-")
+
+
+def _classed(widget, *classes):
+    for c in classes:
+        widget.add_class(c)
+    return widget
+
+
+class ExerciseView:
+    """Title, prompt, the kind-specific inputs, a Check button, feedback and help."""
+
+    def __init__(self, notebook: str, spec: dict):
+        w = _w()
+        self.notebook, self.spec, self.id = notebook, spec, spec["id"]
+        self.feedback = _classed(w.HTML(), "ck-feedback")
+        self.help = _classed(w.HTML(), "ck-help")
+        self.check_button = _classed(w.Button(description=self.button_label, button_style="primary"),
+                                     "ck-check-btn")
+        self.check_button.on_click(lambda _: self.submit())
+        buttons = [self.check_button]
+        if spec.get("hints"):
+            self._hints_shown = 0
+            b = _classed(w.Button(description="Hint", icon="lightbulb-o"), "ck-hint-btn")
+            b.on_click(lambda _: self.show_hint())
+            buttons.append(b)
+        if spec.get("solution"):
+            b = _classed(w.Button(description="Worked solution"), "ck-solution-btn")
+            b.on_click(lambda _: self.show_solution())
+            buttons.append(b)
+        title = spec.get("title", self.id)
+        pts = spec["points"]
+        header = w.HTML(f"<b>{title}</b> <span class='ck-points'>({pts:g} point{'s' if pts != 1 else ''})</span>"
+                        + (f"<div class='ck-prompt'>{spec['prompt']}</div>" if spec.get("prompt") else ""))
+        self.widget = _classed(
+            w.VBox([header, self.build(), _classed(w.HBox(buttons), "ck-buttons"), self.feedback, self.help]),
+            "ck-ex", f"ck-ex--{spec['kind']}", css_id(self.id))
+        self.restore()
+
+    button_label = "Check"
+
+    def _repr_mimebundle_(self, **kwargs):
+        # A short, stable text form: nbval compares it, and the widget's own repr
+        # would include saved answers and feedback.
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"<{self.spec['kind']} exercise {self.id}>"
+        return bundle
+
+    # -- to be provided per kind --------------------------------------------------
+    def build(self):
+        raise NotImplementedError
+
+    def answer(self):
+        raise NotImplementedError
+
+    def set_answer(self, value) -> None:
+        raise NotImplementedError
+
+    # -- shared behaviour -----------------------------------------------------------
+    def submit(self) -> Verdict:
+        data = to_data(self.answer())
+        verdict = assess(self.notebook, self.spec, data)
+        save_answer(self.notebook, self.spec, data, verdict)
+        self.render(verdict)
+        return verdict
+
+    def render(self, verdict: Verdict, note: str = "") -> None:
+        if note:
+            verdict = Verdict(verdict.status, verdict.score, f"{note} {verdict.message}", verdict.details)
+        result = CheckResult(self.id, verdict, self.spec["points"])
+        self.feedback.value = result._repr_html_()
+        for c in list(self.feedback._dom_classes):
+            if c.startswith("ck-feedback--"):
+                self.feedback.remove_class(c)
+        self.feedback.add_class(f"ck-feedback--{verdict.status}")
+
+    def restore(self) -> None:
+        saved = answers_file.read(answers_file.answers_path(self.notebook))["exercises"].get(self.id)
+        if not saved or "value" not in saved or saved["value"].get("kind") == "missing":
+            return
+        try:
+            self.set_answer(_plain(saved["value"]))
+        except (KeyError, ValueError, TypeError, IndexError):
+            return  # an answer from an older key: start fresh, the file keeps it
+        self.render(assess(self.notebook, self.spec, saved["value"]), "Your saved answer is back.")
+
+    def show_hint(self) -> None:
+        hints = self.spec["hints"]
+        self._hints_shown = min(self._hints_shown + 1, len(hints))
+        shown = "".join(f"<li>{h}</li>" for h in hints[: self._hints_shown])
+        self.help.value = f"<div class='ck-hints'><b>Hints</b><ol>{shown}</ol></div>"
+        note_help(self.notebook, self.id, hints_seen=self._hints_shown)
+
+    def show_solution(self) -> None:
+        import html
+        text = html.escape(self.spec["solution"]).replace("\n", "<br>")
+        self.help.value = f"<div class='ck-solution'><b>Worked solution</b><div>{text}</div></div>"
+        note_help(self.notebook, self.id, solution_seen=True)
+
+
+def _plain(data: dict):
+    """Canonical data back to the plain Python a view can show."""
+    kind = data.get("kind")
+    if kind in ("number", "text", "bool"):
+        return data["value"]
+    if kind in ("list", "set"):
+        return list(data["items"])
+    if kind == "mapping":
+        return dict(zip(data["keys"], data["values"]))
+    return None
+
+
+class ChooseOneView(ExerciseView):
+    def build(self):
+        w = _w()
+        texts = [o["text"] for o in self.spec["options"]]
+        self.options = _classed(w.RadioButtons(options=texts, value=None, layout=w.Layout(width="auto")),
+                                "ck-options")
+        return self.options
+
+    def answer(self):
+        return self.options.value if self.options.value is not None else ...
+
+    def set_answer(self, value):
+        self.options.value = value
+
+
+class ChooseManyView(ExerciseView):
+    def build(self):
+        w = _w()
+        self.boxes = [_classed(w.Checkbox(description=o["text"], value=False, indent=False,
+                                          layout=w.Layout(width="auto")), "ck-option", f"ck-option-{i}")
+                      for i, o in enumerate(self.spec["options"])]
+        return _classed(w.VBox(self.boxes), "ck-options")
+
+    def answer(self):
+        return [b.description for b in self.boxes if b.value]
+
+    def set_answer(self, value):
+        chosen = set(value)
+        for b in self.boxes:
+            b.value = b.description in chosen
+
+
+class BucketsView(ExerciseView):
+    def build(self):
+        w = _w()
+        items = stable_shuffle(self.id, [it["text"] for it in self.spec["items"]])
+        self.selects = {}
+        rows = []
+        for i, text in enumerate(items):
+            sel = _classed(w.Dropdown(options=[EMPTY, *self.spec["buckets"]], value=EMPTY,
+                                      layout=w.Layout(width="16em")), "ck-bucket-select")
+            self.selects[text] = sel
+            label = _classed(w.HTML(f"<span class='ck-item-text'>{text}</span>",
+                                    layout=w.Layout(width="28em")), "ck-item-label")
+            rows.append(_classed(w.HBox([label, sel]), "ck-item", f"ck-item-{i}"))
+        return _classed(w.VBox(rows), "ck-items")
+
+    def answer(self):
+        return {t: s.value for t, s in self.selects.items() if s.value != EMPTY}
+
+    def set_answer(self, value):
+        for text, bucket in value.items():
+            if text in self.selects:
+                self.selects[text].value = bucket
+
+
+class OrderView(ExerciseView):
+    def build(self):
+        w = _w()
+        self.order = stable_shuffle(self.id, list(self.spec["steps"]))
+        if self.order == list(self.spec["steps"]):  # never start solved
+            self.order = self.order[1:] + self.order[:1]
+        self.box = _classed(w.VBox(), "ck-order")
+        self._draw()
+        return self.box
+
+    def _draw(self):
+        w = _w()
+        rows = []
+        for i, text in enumerate(self.order):
+            up = _classed(w.Button(icon="arrow-up", tooltip="Move up", layout=w.Layout(width="3em")), "ck-up")
+            down = _classed(w.Button(icon="arrow-down", tooltip="Move down", layout=w.Layout(width="3em")),
+                            "ck-down")
+            up.on_click(lambda _, i=i: self.move(i, -1))
+            down.on_click(lambda _, i=i: self.move(i, +1))
+            label = _classed(w.HTML(f"<span class='ck-step-num'>{i + 1}.</span> "
+                                    f"<span class='ck-step-text'>{text}</span>"), "ck-step-label")
+            rows.append(_classed(w.HBox([up, down, label]), "ck-step", f"ck-step-{i}"))
+        self.box.children = rows
+
+    def move(self, i: int, delta: int) -> None:
+        j = i + delta
+        if 0 <= j < len(self.order):
+            self.order[i], self.order[j] = self.order[j], self.order[i]
+            self._draw()
+
+    def answer(self):
+        return list(self.order)
+
+    def set_answer(self, value):
+        if sorted(value) != sorted(self.spec["steps"]):
+            raise ValueError("saved steps do not match the key")
+        self.order = list(value)
+        self._draw()
+
+
+class NumericView(ExerciseView):
+    def build(self):
+        w = _w()
+        s = self.spec
+        self.slider = _classed(w.FloatSlider(value=s.get("start", s["min"]), min=s["min"], max=s["max"],
+                                             step=s.get("step", 1), description=s.get("unit", ""),
+                                             continuous_update=False, readout_format=s.get("format", ".1f"),
+                                             layout=w.Layout(width="32em")), "ck-number")
+        self.touched = False
+        self.slider.observe(lambda _: setattr(self, "touched", True), "value")
+        return self.slider
+
+    def answer(self):
+        return self.slider.value if self.touched else ...
+
+    def set_answer(self, value):
+        self.slider.value = float(value)
+        self.touched = True
+
+
+class ScenarioView(ExerciseView):
+    button_label = "Start again"
+
+    def build(self):
+        w = _w()
+        self.play = Scenario(self.spec)
+        self.transcript = _classed(w.HTML(), "ck-transcript")
+        self.replies = _classed(w.VBox(), "ck-replies")
+        self.lines: list[str] = []
+        self._turn()
+        return w.VBox([self.transcript, self.replies])
+
+    def _say(self, who: str, text: str, css: str) -> None:
+        self.lines.append(f"<div class='{css}'><b>{who}:</b> {text}</div>")
+        self.transcript.value = "".join(self.lines)
+
+    def _turn(self) -> None:
+        w = _w()
+        node = self.play.node
+        if node.get("customer"):
+            self._say("Customer", node["customer"], "ck-say-customer")
+        buttons = []
+        for i, reply in enumerate(node.get("replies") or []):
+            b = _classed(w.Button(description=reply["text"], layout=w.Layout(width="auto", height="auto"),
+                                  tooltip=reply["text"]), "ck-reply", f"ck-reply-{i}")
+            b.on_click(lambda _, i=i: self.pick(i))
+            buttons.append(b)
+        self.replies.children = buttons
+
+    def pick(self, index: int) -> None:
+        reply = self.play.choose(index)
+        self._say("You", reply["text"], "ck-say-you")
+        if reply.get("consequence"):
+            self._say("What happens", reply["consequence"], "ck-consequence")
+        self._turn()
+        data = to_data(list(self.play.path))
+        verdict = assess(self.notebook, self.spec, data)
+        if self.play.finished:
+            if not self._replaying:  # restoring a saved path is not a new attempt
+                save_answer(self.notebook, self.spec, data, verdict)
+            self.render(verdict)
+        else:
+            self.feedback.value = (f"<div class='ck-turn-feedback'>{reply.get('feedback', '')}</div>")
+
+    def submit(self):  # the button restarts the conversation
+        self.play.restart()
+        self.lines = []
+        self.feedback.value = ""
+        self._turn()
+
+    def answer(self):
+        return list(self.play.path) or ...
+
+    _replaying = False
+
+    def set_answer(self, value):
+        self.play.restart()
+        self.lines = []
+        self._turn()
+        self._replaying = True
+        try:
+            for index in value:
+                self.pick(int(index))
+        finally:
+            self._replaying = False
+
+
+class ReflectionView(ExerciseView):
+    button_label = "Save"
+
+    def build(self):
+        w = _w()
+        self.text = _classed(w.Textarea(placeholder="Write your reflection here…",
+                                        layout=w.Layout(width="100%", height="12em")), "ck-text")
+        rubric = self.spec.get("rubric") or []
+        items = "".join(f"<li>{r['criterion']} ({r['points']:g} pts)</li>" for r in rubric)
+        self.words = _classed(w.HTML("0 words"), "ck-word-count")
+        self.text.observe(lambda ch: setattr(self.words, "value", f"{len(ch['new'].split())} words"), "value")
+        parts = [self.text, self.words]
+        if items:
+            parts.append(w.HTML(f"<details class='ck-rubric'><summary>How this is graded</summary><ul>{items}</ul>"
+                                "</details>"))
+        return w.VBox(parts)
+
+    def answer(self):
+        return self.text.value if self.text.value.strip() else ...
+
+    def set_answer(self, value):
+        self.text.value = value
+
+
+class FormView(ExerciseView):
+    """One text box per part; a live line says which parts are still missing."""
+    button_label = "Save"
+
+    def build(self):
+        w = _w()
+        self.fields = {}
+        rows = []
+        for i, field in enumerate(self.spec["fields"]):
+            label = w.HTML(f"<b>{field.get('label', field['name'])}</b>"
+                           + (f"<div class='ck-field-help'>{field['help']}</div>" if field.get("help") else ""))
+            box = _classed(w.Textarea(layout=w.Layout(width="100%", height=field.get("height", "4.5em"))),
+                           "ck-field", f"ck-field-{i}")
+            box.observe(lambda _: self._update_status(), "value")
+            self.fields[field["name"]] = box
+            rows.append(_classed(w.VBox([label, box]), "ck-form-part"))
+        self.status = _classed(w.HTML(), "ck-form-status")
+        self._update_status()
+        rubric = "".join(f"<li>{r['criterion']} ({r['points']:g} pts)</li>" for r in self.spec.get("rubric") or [])
+        parts = [*rows, self.status]
+        if rubric:
+            parts.append(w.HTML(f"<details class='ck-rubric'><summary>How this is graded</summary><ul>{rubric}</ul>"
+                                "</details>"))
+        return _classed(w.VBox(parts), "ck-form")
+
+    def _update_status(self) -> None:
+        missing = form_missing(self.spec, {k: b.value for k, b in self.fields.items()})
+        total = len(self.spec["fields"])
+        self.status.value = (f"<span class='ck-form-count'>{total - len(missing)} of {total} parts filled in</span>"
+                             + (f" — still missing: {', '.join(missing)}" if missing else " ✔"))
+
+    def answer(self):
+        values = {k: b.value for k, b in self.fields.items()}
+        return values if any(v.strip() for v in values.values()) else ...
+
+    def set_answer(self, value):
+        for name, text in value.items():
+            if name in self.fields:
+                self.fields[name].value = text or ""
+
+
+VIEWS = {"choose-one": ChooseOneView, "choose-many": ChooseManyView, "buckets": BucketsView,
+         "order": OrderView, "numeric": NumericView, "scenario": ScenarioView, "reflection": ReflectionView, "form": FormView}
+
+
+def show(exercise_id: str):
+    """The widget for a widget exercise, with any saved answer restored."""
+    found = lookup(exercise_id)
+    if isinstance(found, CheckResult):
+        return found
+    notebook, spec = found
+    if spec["kind"] not in VIEWS:
+        return CheckResult(exercise_id, Verdict(ERROR, 0.0, f"{exercise_id} is a code exercise: "
+                                                f"answer it in code and run check(\"{exercise_id}\", ...)."))
+    return VIEWS[spec["kind"]](notebook, spec)

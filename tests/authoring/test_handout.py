@@ -1,0 +1,110 @@
+"""`python -m grading handout`: what trainees get, and that nothing instructor-only leaks."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from grading.authoring.handout import HandoutError, handout
+
+ROOT = Path(__file__).resolve().parents[2]
+# The test's virtual environment has this kit installed in editable mode, whose import hook
+# would quietly fill in whatever the hand-out lacks from the repository: switch it off.
+ONLY_THE_HANDOUT = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
+                    "if 'editable' not in getattr(f, '__module__', '')]\n")
+
+
+def run_in(folder: Path, code: str, tmp_path: Path):
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(folder), "HOME": str(tmp_path),
+           "GRADING_ANSWERS_DIR": str(tmp_path)}
+    return subprocess.run([sys.executable, "-c", ONLY_THE_HANDOUT + code], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handout") / "class"
+    handout(ROOT, out, solutions=False)
+    return out
+
+
+def test_everything_a_trainee_needs_is_there(folder):
+    masters = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    assert sorted(p.name for p in (folder / "notebooks").glob("*.ipynb")) == masters
+    assert sorted(p.name for p in (folder / "lessons").glob("*.md")) == \
+        sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]-*.md"))
+    for name in ("pyproject.toml", "constraints.txt", "Makefile"):
+        assert (folder / name).is_file()
+    assert sorted(p.relative_to(folder / "datasets").as_posix() for p in (folder / "datasets").rglob("*.csv")) == \
+        sorted(p.relative_to(ROOT / "datasets").as_posix() for p in (ROOT / "datasets").rglob("*.csv"))
+    assert (folder / "grading" / "__init__.py").is_file()
+    for path in (ROOT / "grading" / "keys").glob("*.expected.json"):  # check() needs them
+        assert (folder / "grading" / "keys" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_nothing_instructor_only_leaks(folder):
+    assert not list(folder.rglob("FINDINGS.md"))
+    assert not (folder / "datasets" / "generate.py").exists()
+    assert not (folder / "grading" / "GRADING.md").exists()
+    assert not (folder / "grading" / "grader").exists()  # no grader, no sandbox for trainees
+    assert sorted(p.name for p in (folder / "grading" / "authoring").iterdir()) == \
+        ["__init__.py", "release.py", "workspace.py"]
+    assert not (folder / "notebooks" / "AUTHORING.md").exists()
+    for page in (folder / "lessons").glob("*.md"):
+        assert "## Instructor notes" not in page.read_text(encoding="utf-8")
+    for path in (folder / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            assert "instructor" not in cell.metadata.get("tags", [])
+            assert "# BEGIN SOLUTION" not in cell.source and "# SOLUTION" not in cell.source
+            assert not cell.get("outputs")
+    for path in (folder / "grading" / "keys").glob("*.yml"):
+        key = yaml.safe_load(path.read_text(encoding="utf-8"))
+        original = yaml.safe_load((ROOT / "grading" / "keys" / path.name).read_text(encoding="utf-8"))
+        for ex, orig in zip(key["exercises"], original["exercises"]):
+            assert "solution" not in ex
+            assert all(rule["type"] == "withheld" for rule in ex.get("hidden", []))
+            assert bool(ex.get("hidden")) == bool(orig.get("hidden"))
+
+
+def test_solutions_stay_by_default_but_hidden_rules_never(tmp_path):
+    handout(ROOT, tmp_path / "h", solutions=True)
+    key = yaml.safe_load((tmp_path / "h" / "grading" / "keys" / "00-start-here.yml").read_text(encoding="utf-8"))
+    shares = next(ex for ex in key["exercises"] if ex["id"] == "start.shares")
+    assert shares["solution"] and shares["hidden"] == [{"type": "withheld",
+                                                        "message": "Further checks run when your work is graded."}]
+    handout(ROOT, tmp_path / "h", solutions=True)  # an earlier hand-out folder is replaced
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "keep.txt").write_text("mine")
+    with pytest.raises(HandoutError, match="not an earlier hand-out"):
+        handout(ROOT, tmp_path / "other")
+
+
+def test_the_handed_out_engine_checks_and_says_more_checks_follow(folder, tmp_path):
+    code = ("import pandas as pd, grading, grading.trainee.check\n"
+            "assert grading.trainee.check.__file__.startswith(%r)\n"
+            "from grading import check, solution\n"
+            "r = pd.Series({'died': 1, 'moved away': 3, 'other relationships': 5, 'competitors': 9,"
+            " 'product dissatisfaction': 14, 'staff attitude': 68})\n"
+            "print(repr(check('start.shares', (r / r.sum()).sort_values(ascending=False))))\n"
+            "print(solution('start.shares'))\n") % str(folder / "grading")
+    run = run_in(folder, code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "✔ Correct" in run.stdout and "Further checks run when your work is graded." in run.stdout
+    assert "No worked solution is available" in run.stdout
+
+
+def test_the_hand_out_builds_a_workspace_and_keeps_instructor_commands_out(folder, tmp_path):
+    def command(*args):
+        return run_in(folder, f"import runpy; sys.argv = ['grading', *{list(args)!r}]; "
+                              "runpy.run_module('grading', run_name='__main__')", tmp_path)
+
+    run = command("workspace", "--dir", str(tmp_path / "ws"), "--release", str(tmp_path / "rel"))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "ws" / "00-start-here.ipynb").is_file()
+    run = command("grade", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert run.returncode == 2 and "not part of the trainee hand-out" in run.stderr

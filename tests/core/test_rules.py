@@ -1,0 +1,104 @@
+"""Do the comparison rules accept every right form and explain every wrong one?"""
+import pandas as pd
+import pytest
+
+from grading.core.canon import to_data
+from grading.core.rules import apply
+
+DIMS = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
+GAPS = pd.Series([-0.2, -1.1, -0.9, -0.4, -0.5], index=DIMS)
+
+
+def verdict(rule, expected, answer):
+    return apply(rule, to_data(expected), to_data(answer))
+
+
+def test_missing_is_unanswered_never_an_error():
+    v = verdict({"type": "number"}, 1.0, ...)
+    assert v.status == "unanswered" and "replace `...`" in v.message
+
+
+@pytest.mark.parametrize("answer", [0.25, 25, 25.0004])
+def test_number_accepts_share_or_percent_when_allowed(answer):
+    assert verdict({"type": "number", "tol": 0.001, "percent": True}, 0.25, answer).status == "correct"
+
+
+def test_number_messages():
+    rule = {"type": "number", "tol": 0.001}
+    assert "higher" in verdict(rule, 0.25, 0.3).message
+    assert "wrong sign" in verdict(rule, 0.25, -0.25).message
+    assert "single number" in verdict(rule, 0.25, "0.25").message
+    assert verdict({"type": "number", "percent": False}, 0.25, 25).message.startswith("Give this as a share")
+
+
+def test_mapping_accepts_series_dict_and_frames():
+    rule = {"type": "mapping", "tol": 0.01, "per": "SERVQUAL dimension"}
+    assert verdict(rule, GAPS, GAPS.to_dict()).status == "correct"
+    assert verdict(rule, GAPS, GAPS.sample(frac=1, random_state=1)).status == "correct"
+    assert verdict(rule, GAPS, GAPS.rename("gap").to_frame()).status == "correct"
+    assert verdict(rule, GAPS, GAPS.rename_axis("dim").reset_index()).status == "correct"
+    assert verdict(rule, GAPS, GAPS.rename(str.title)).status == "correct"  # label case ignored
+
+
+def test_mapping_explains_shape_labels_values_and_sign():
+    rule = {"type": "mapping", "tol": 0.01, "per": "SERVQUAL dimension"}
+    long = pd.Series(range(22), index=[f"q{i}" for i in range(22)])
+    assert verdict(rule, GAPS, long).message == "Expected one value per SERVQUAL dimension (5), got 22."
+    assert "missing 'reliability'" in verdict(rule, GAPS, GAPS.rename({"reliability": "rel"})).message
+    off = GAPS.copy(); off["empathy"] = 0
+    assert verdict(rule, GAPS, off).message.startswith("1 of 5 values are off: 'empathy'")
+    assert "wrong sign" in verdict(rule, GAPS, -GAPS).message
+    assert "plain list" in verdict(rule, GAPS, list(GAPS)).message
+
+
+def test_mapping_order_when_asked():
+    rule = {"type": "mapping", "ordered": True, "order_hint": "sort largest first"}
+    assert verdict(rule, GAPS.sort_values(), GAPS.sort_values()).status == "correct"
+    assert "sort largest first" in verdict(rule, GAPS.sort_values(), GAPS).message
+    # wrong values are reported as such, even when the order is off too
+    assert "wrong sign" in verdict(rule, GAPS.sort_values(), (-GAPS).sort_values()).message
+
+
+def test_collection_ignores_order_and_container():
+    rule = {"type": "collection", "per": "reasons"}
+    want = ["staff attitude", "product dissatisfaction"]
+    for answer in (want, tuple(want), set(want), pd.Index(want), list(reversed(want))):
+        assert verdict(rule, want, answer).status == "correct"
+    v = verdict(rule, want, ["staff attitude", "competitors", "died"])
+    assert "Expected 2 reasons, got 3" in v.message and "'competitors'" in v.message and v.score == 0
+
+
+def test_collection_partial_credit():
+    v = verdict({"type": "collection", "partial": True}, ["a", "b", "c", "d"], ["a", "b"])
+    assert v.status == "partial" and v.score == 0.5
+
+
+def test_sequence_reports_first_wrong_position():
+    v = verdict({"type": "sequence"}, ["a", "b", "c"], ["a", "c", "b"])
+    assert v.status == "incorrect" and "position 2" in v.message
+
+
+def test_text_rule():
+    rule = {"type": "text", "accept": ["rel"], "choices": DIMS}
+    assert verdict(rule, "reliability", " Reliability ").status == "correct"
+    assert verdict(rule, "reliability", "rel").status == "correct"
+    assert verdict(rule, "reliability", "empathy").status == "incorrect"
+    assert "not one of the options" in verdict(rule, "reliability", "speed").message
+    assert verdict(rule, "reliability", 3).status == "invalid"
+
+
+def test_frame_ignores_column_order_and_index_placement():
+    want = pd.DataFrame({"branch": ["A", "B"], "gap": [-1.0, -0.5], "n": [10, 12]})
+    rule = {"type": "frame", "key": ["branch"], "tol": 0.01, "per": "branch"}
+    assert verdict(rule, want, want[["n", "gap", "branch"]]).status == "correct"
+    assert verdict(rule, want, want.set_index("branch")).status == "correct"
+    assert verdict(rule, want, want.iloc[::-1]).status == "correct"
+    assert verdict(rule, want, pd.concat([want, want])).message == "Expected 2 rows (one per branch), got 4."
+    assert "Missing column(s) 'n'" in verdict(rule, want, want.drop(columns="n")).message
+    bad = want.assign(gap=[-1.0, 0.0])
+    assert verdict(rule, want, bad).message == "Values differ in column 'gap' (1 row)."
+
+
+def test_unknown_rule_and_judging_errors_do_not_raise():
+    assert verdict({"type": "nope"}, 1, 1).status == "invalid"
+    assert verdict({"type": "number", "tol": "x"}, 1, 2).status == "invalid"

@@ -1,0 +1,80 @@
+"""Does check() never raise, show a clear result, and save what it saw? (fixture keys: tests/support/keys)"""
+import json
+
+import pandas as pd
+import pytest
+
+from grading import check, hint, solution
+
+
+def saved(path, exercise_id):
+    return json.loads(path.read_text())["exercises"][exercise_id]
+
+
+def test_correct_answer_is_shown_and_saved(answers):
+    result = check("eng.attitude-share", 0.68)
+    assert result.passed and result.status == "correct"
+    assert "✔ Correct [eng.attitude-share]" in repr(result)
+    assert "ck-check--correct" in result._repr_html_()
+    record = saved(answers, "eng.attitude-share")
+    assert record["status"] == "correct" and record["score"] == 1 and record["attempts"] == 1
+
+
+@pytest.mark.parametrize("value, status", [
+    (..., "unanswered"), (0.5, "incorrect"), ("0.68", "invalid"), (print, "invalid"), (68, "correct"),
+])
+def test_never_raises_on_any_answer(answers, value, status):
+    assert check("eng.attitude-share", value).status == status
+
+
+def test_wrong_answer_offers_a_hint_and_mentions_hidden_checks_when_right(answers):
+    wrong = check("eng.shares", pd.Series([1.0], index=["x"]))
+    assert 'hint("eng.shares")' in repr(wrong)
+    reasons = pd.Series({"staff attitude": 68, "product dissatisfaction": 14, "competitors": 9,
+                         "other relationships": 5, "moved away": 3, "died": 1})
+    right = check("eng.shares", reasons / 100)
+    assert right.passed and "Further checks run when your work is graded" in repr(right)
+
+
+def test_attempts_count_only_real_answers(answers):
+    check("eng.attitude-share", ...)
+    check("eng.attitude-share", 0.1)
+    check("eng.attitude-share", 0.68)
+    assert saved(answers, "eng.attitude-share")["attempts"] == 2
+
+
+def test_unknown_id_and_widget_id_explain_themselves(answers):
+    assert "Did you mean" in repr(check("eng.attitude", 1))
+    assert 'show("eng.ripple")' in repr(check("eng.ripple", 100))
+
+
+def test_hints_are_progressive_and_remembered(answers):
+    first = hint("eng.shares").text
+    second = hint("eng.shares").text
+    third = hint("eng.shares").text
+    assert first.startswith("**Hint 1 of 2**") and second.startswith("**Hint 2 of 2**")
+    assert "last hint" in third
+    assert saved(answers, "eng.shares")["hints_seen"] == 2
+    assert "no hints" in hint("eng.ripple").text
+
+
+def test_worked_solution_on_request_is_recorded(answers):
+    text = solution("eng.shares").text
+    assert "sort_values(ascending=False)" in text
+    assert saved(answers, "eng.shares")["solution_seen"] is True
+
+
+def test_unwritable_answers_folder_only_warns(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("GRADING_ANSWERS_DIR", str(blocker / "sub"))
+    with pytest.warns(UserWarning, match="Could not save"):
+        assert check("eng.attitude-share", 0.68).passed
+
+
+def test_a_malformed_saved_widget_answer_is_invalid_not_a_crash():
+    from grading.core.assess import assess
+    from grading.core.keys import exercise
+    notebook, spec = exercise("eng.last-steps")
+    verdict = assess(notebook, spec, {"kind": "list", "items": 5})
+    assert verdict.status == "invalid" and "cannot be read" in verdict.message
