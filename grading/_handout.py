@@ -21,7 +21,7 @@ from ._paths import KEYS_DIR, PACKAGE_DIR
 
 MARKER = ".handout"
 TOP_FILES = ("pyproject.toml", "constraints.txt", "Makefile", "environment.yml", "README.md", "LICENSE")
-DATA_EXCLUDE = ("FINDINGS.md", "generate.py", "__pycache__", "*.pyc", ".*")
+DATA_EXCLUDE = ("FINDINGS.md", "generate.py", "generator", "__pycache__", "*.pyc", ".*")
 PACKAGE_EXCLUDE = ("GRADING.md",)
 
 
