@@ -20,7 +20,7 @@ from ..core.paths import KEYS_DIR, PACKAGE_DIR
 
 MARKER = ".handout"
 TOP_FILES = ("pyproject.toml", "constraints.txt", "Makefile", "environment.yml", "README.md", "LICENSE")
-DATA_EXCLUDE = ("FINDINGS.md", "generate.py", "__pycache__", "*.pyc", ".*")
+DATA_EXCLUDE = ("FINDINGS.md", "generate.py", "generator", "__pycache__", "*.pyc", ".*")
 # `make lab` in the hand-out needs the front door, the core, the trainee side, and the
 # release and workspace steps; the grader and the authoring tools stay with the instructor.
 SHIPPED = ("__init__.py", "__main__.py", "cli.py", "core/*.py", "trainee/*.py",
