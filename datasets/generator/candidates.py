@@ -41,7 +41,8 @@ def gen_candidates():
     napkin_min = np.round(np.clip(34 - 2.5 * Pt + rng.normal(0, 4, n), 18, 60), 1)
     napkin_err = rng.poisson(np.exp(0.9 - 0.45 * Pt))
     boredom = np.minimum(6, rng.poisson(np.exp(0.2 - 0.7 * Pt)))
-    s_lat = 0.75 * A + 0.65 * rng.standard_normal(n)
+    # one staged observation: a noisy reading of aptitude (clearly less valid than the full interview)
+    s_lat = 0.38 * A + 0.93 * rng.standard_normal(n)
     cuts = [-0.95, 0.0, 0.7, 1.3]
     s_level = np.array(STRANGER_LEVELS, dtype=object)[np.searchsorted(cuts, s_lat)]
     rival = rng.random(n) < sigmoid(0.3 + 0.9 * A)
@@ -76,7 +77,8 @@ def gen_candidates():
     imp_mean = g["overall_impression"].mean().to_numpy()
     comp = 0.55 * imp_mean + 0.45 * struct_mean + 0.01 * np.nan_to_num(know, nan=60) + rng.normal(0, 0.35, n)
     hired = comp >= np.quantile(comp, 0.62)
-    perf = np.clip(3.2 + 0.55 * A + 0.12 * K + 0.1 * Pt + rng.normal(0, 0.42, n), 1, 5)
+    # supervisors' ratings are noisy: raw validities among the hired stay realistic (interview about .3)
+    perf = np.clip(3.2 + 0.3 * A + 0.1 * K + 0.1 * Pt + rng.normal(0, 0.58, n), 1, 5)
     perf = np.round(perf, 1)
     retained = rng.random(n) < sigmoid(0.9 + 0.8 * Pt + 0.3 * A)
     hire_date = [d + pd.Timedelta(days=int(x)) for d, x in zip(app_date, rng.integers(14, 35, n))]

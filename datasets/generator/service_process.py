@@ -23,7 +23,7 @@ STEPS = [
      1.0, 3.0, False, False, True, False, True, None),
     ("S05", 5, "Reception: check-in and fault description", "前台登记与故障描述", "onstage",
      7.0, 10.0, True, True, True, False, True, "receptionist"),
-    ("S06", 6, "Warranty and purchase-record check", "保修与购买记录核查", "backstage",
+    ("S06", 6, "Warranty and purchase-record check", "保修与购买记录核查", "support",
      4.0, 10.0, True, False, False, False, True, "records_clerk"),
     ("S07", 7, "Technician diagnosis with the customer", "技师现场诊断", "onstage",
      14.0, 20.0, False, True, True, True, True, "diagnosis_technician"),

@@ -316,6 +316,9 @@ def sp():
 def test_blueprint_shape(sp):
     steps, inst, ev, res = sp
     assert set(steps.lane) == {"physical_evidence", "customer", "onstage", "backstage", "support"}
+    # the records clerk is not a contact employee: the warranty check is a support process
+    lane = steps.set_index("step_id").lane
+    assert lane["S06"] == "support" and lane["S05"] == "onstage" and lane[["S09", "S10"]].eq("backstage").all()
     assert steps.order.is_monotonic_increasing
     assert len(inst) >= 1000 and ev.instance_id.nunique() == len(inst)
     assert set(ev.step_id) == set(steps.loc[steps.in_event_log, "step_id"])
@@ -392,7 +395,9 @@ def test_structured_beats_overall_impression(cand):
     h = d[d.hired]
     r_struct = h.structured.corr(h.performance_rating_12m)
     r_imp = h.overall_impression.corr(h.performance_rating_12m)
-    assert r_struct > 0.4 and r_struct - r_imp > 0.25
+    r_know = h.knowledge_test_score.corr(h.performance_rating_12m)
+    # raw validities among the hired, of realistic size (a good structured interview about .2-.35)
+    assert 0.2 < r_struct < 0.4 and r_struct - r_imp > 0.15 and r_struct - r_know > 0.1
 
 
 def test_lenient_interviewer(cand):
@@ -425,8 +430,12 @@ def test_work_sample_and_stranger_test(cand):
     h = d[d.hired]
     ret = h.groupby(h.napkin_boredom_signs >= 2).retained_12m.mean()
     assert ret[False] - ret[True] > 0.1
+    # one staged observation: a weak but positive predictor, clearly below the structured interview
+    level = h.stranger_test_level.str[0].astype(int)
+    r_stranger = level.corr(h.performance_rating_12m)
+    assert 0.05 < r_stranger < h.structured.corr(h.performance_rating_12m) - 0.15
     lvl = h.groupby("stranger_test_level").performance_rating_12m.mean()
-    assert lvl.iloc[-1] - lvl.iloc[0] > 0.5
+    assert lvl.iloc[-1] == lvl.max() and lvl.iloc[-1] - lvl.iloc[:2].mean() > 0.2
 
 
 # --------------------------------------------------------------------------- contact_centre findings

@@ -134,7 +134,7 @@ def test_lanes_partial_credit_names_the_misplaced_step():
     right = {it["text"]: it["bucket"] for it in spec["items"]}
     assert judge("blueprint.lanes", right).status == "correct"
     wrong = dict(right)
-    wrong["Front-desk agent creates the work order and assigns a technician"] = "Onstage (visible) staff actions"
+    wrong["Front-desk agent creates the work order and assigns a technician"] = "Onstage (visible) contact-staff actions"
     v = judge("blueprint.lanes", wrong)
     assert v.status == "partial" and 0 < v.score < 1
     assert any("work order" in line and "cannot see" in line for line in v.details)
@@ -152,10 +152,25 @@ def test_visible_order():
     assert v.status == "invalid"
 
 
+def test_lanes_support_is_about_who_does_it():
+    _, spec = _keys.exercise("blueprint.lanes")
+    right = {it["text"]: it["bucket"] for it in spec["items"]}
+    store = "Materials store issues the replacement valve"
+    v = judge("blueprint.lanes", dict(right, **{store: "Backstage (invisible) contact-staff actions"}))
+    assert v.status == "partial" and any(store in line and "not a contact employee" in line for line in v.details)
+
+
 def test_quizzes():
-    assert judge("blueprint.quiz-line", "The line of visibility").status == "correct"
-    v = judge("blueprint.quiz-line", "The line of internal interaction")
-    assert v.status == "incorrect" and "support departments" in v.message
+    _, spec = _keys.exercise("blueprint.quiz-line")
+    right = [o["text"] for o in spec["options"] if o.get("correct")]
+    assert right == ["Both the line of visibility and the line of internal interaction"]
+    assert judge("blueprint.quiz-line", right[0]).status == "correct"
+    only = {o["text"].split(",")[0]: o["text"] for o in spec["options"]}
+    v = judge("blueprint.quiz-line", only["Only the line of visibility"])  # the old answer key's reading
+    assert v.status == "incorrect" and "not a contact employee" in v.message and "support process" in v.message
+    v = judge("blueprint.quiz-line", only["Only the line of internal interaction"])
+    assert v.status == "incorrect" and "onstage" in v.message and "line of visibility" in v.message
+    assert max(spec["options"], key=lambda o: len(o["text"]))["text"] != right[0]
     _, spec = _keys.exercise("blueprint.quiz-findings")
     right = [o["text"] for o in spec["options"] if o.get("correct")]
     assert judge("blueprint.quiz-findings", right).status == "correct"

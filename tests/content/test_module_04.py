@@ -115,6 +115,49 @@ def test_shortlist(data):
     assert too_many.status == "incorrect" and "Expected 10 candidates, got 12" in too_many.message
 
 
+def _shortlist(matrix, weights, interview):
+    return list((matrix.assign(interview=interview) * weights).sum(axis=1).nlargest(10).index)
+
+
+def test_fair_shortlist_accepts_every_sound_adjustment(data):
+    long, m, w = data["long"], data["matrix"], data["weights"]
+    by_cand, rating = long["candidate_id"], long["rating"]
+    centred = rating - long.groupby("interviewer_id")["rating"].transform("mean") + rating.mean()
+    right = _shortlist(m, w, centred.groupby(by_cand).mean())
+    assert judge("selection.fair-shortlist", right).status == "correct"
+    assert judge("selection.fair-shortlist", tuple(reversed(right))).status == "correct"  # order is free
+    no_grand_mean = rating - long.groupby("interviewer_id")["rating"].transform("mean")  # same ranking
+    assert judge("selection.fair-shortlist", _shortlist(m, w, no_grand_mean.groupby(by_cand).mean())).status == "correct"
+    iv04 = long["interviewer_id"] == "IV04"
+    offset = rating[iv04].mean() - rating[~iv04].mean()  # subtract IV04's offset only
+    assert judge("selection.fair-shortlist", _shortlist(m, w, (rating - offset * iv04).groupby(by_cand).mean())).status == "correct"
+    without_iv04 = long[~iv04].groupby("candidate_id")["rating"].mean()  # leave IV04's ratings out
+    assert judge("selection.fair-shortlist", _shortlist(m, w, without_iv04)).status == "correct"
+
+
+def test_fair_shortlist_explains_the_usual_wrong_answers(data):
+    long, m, w = data["long"], data["matrix"], data["weights"]
+    by_cand, rating = long["candidate_id"], long["rating"]
+    right = _shortlist(m, w, (rating - long.groupby("interviewer_id")["rating"].transform("mean")).groupby(by_cand).mean())
+    unadjusted = list((m @ w).nlargest(10).index)  # the panel's shortlist again
+    v = judge("selection.fair-shortlist", unadjusted)
+    assert v.status == "incorrect" and "1 of yours should not be there ('K0225')" in v.message
+    assert "1 expected item(s) are missing" in v.message
+    wrong_sign = rating + long.groupby("interviewer_id")["rating"].transform("mean")  # leniency added, not removed
+    v = judge("selection.fair-shortlist", _shortlist(m, w, wrong_sign.groupby(by_cand).mean()))
+    assert v.status == "incorrect" and "should not be there" in v.message
+    centred = rating - long.groupby("interviewer_id")["rating"].transform("mean")
+    interview_only = list(centred.groupby(by_cand).mean().nlargest(10).index)  # forgot the weighted matrix
+    v = judge("selection.fair-shortlist", interview_only)
+    assert v.status == "incorrect" and "should not be there" in v.message
+    v = judge("selection.fair-shortlist", right + ["K0218"])  # invited the near-tie too
+    assert v.status == "incorrect" and "Expected 10 candidates, got 11" in v.message
+    scores = (m.assign(interview=centred.groupby(by_cand).mean()) @ w).nlargest(10)  # scores, not the ids
+    v = judge("selection.fair-shortlist", scores)
+    assert v.status == "incorrect" and "10 of yours should not be there" in v.message
+    assert judge("selection.fair-shortlist", ...).status == "unanswered"
+
+
 def test_validity(data):
     hired = data["hired"]
     right = hired.drop(columns="performance_rating_12m").corrwith(hired["performance_rating_12m"])

@@ -22,6 +22,7 @@ from tests.support import submissions as S
 from tests.support.tiny import tiny, tiny_answers, tiny_keys
 
 NB = "00-start-here"
+NB_POINTS = sum(e["points"] for e in S.key(NB)["exercises"])  # 21 since start.source-check
 LIMITS = Limits(cell_timeout=1.5, timeout=5, memory_mb=1024, max_output_kb=256)
 TAMPER = '''
 import grading, grading.core.canon, grading.core.assess, grading.core.rules, grading.trainee.check
@@ -132,7 +133,7 @@ def test_gradebook_columns_are_stable_and_complete(run):
     ids = [e["id"] for e in S.key(NB)["exercises"]] + ["tiny.x", "tiny.y", "tiny.pick"]
     assert header == ["trainee", *ids, f"{NB} total", f"{TINY} total", "total", "max", "notes"]
     assert set(run["book"]) >= {"correct", "partial", "empty", "tamper", "flat", "loop"}
-    assert all(row["max"] == "22" for row in run["book"].values())  # 19 + 3
+    assert all(row["max"] == str(NB_POINTS + 3) for row in run["book"].values())  # the module's points + tiny's 3
 
 
 def test_no_absolute_paths_or_timestamps_in_the_gradebook(run):
@@ -143,7 +144,7 @@ def test_no_absolute_paths_or_timestamps_in_the_gradebook(run):
 
 def test_correct_submission_earns_every_automatic_point(run):
     reflection = 3
-    assert total(run, "correct") == 19 - reflection
+    assert total(run, "correct") == NB_POINTS - reflection
     assert result(run, "correct", "start.my-service")["status"] == "submitted"
     assert run["book"]["correct"]["start.my-service"] == ""  # empty until graded by hand
     assert "to grade by hand" in notes(run, "correct")
@@ -309,7 +310,7 @@ def test_rubric_export_merge_survives_regrading(run, tmp_path):
     assert merge(out, path) == 1
     book = {r["trainee"]: r for r in csv.DictReader(open(out / "gradebook.csv", encoding="utf-8"))}
     assert book["correct"]["start.my-service"] == "2.5"
-    assert float(book["correct"][f"{NB} total"]) == 16 + 2.5
+    assert float(book["correct"][f"{NB} total"]) == NB_POINTS - 3 + 2.5
     # a later automatic run keeps the manual score (nbgrader's rule)
     write_outputs(out)
     grade(Options(run["subs"], out, [NB, TINY], jobs=2, limits=LIMITS, keys=run["keys"], quiet=True))
