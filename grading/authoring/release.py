@@ -126,7 +126,9 @@ def release_course(course: Path, out: Path) -> list[Path]:
         target = out / path.name
         nbformat.write(nb, target)
         written.append(target)
-    for page in sorted((course / "lessons").glob("[0-9][0-9]-*.md")):
+    # SOURCES.md travels with the lessons: lessons and notebooks link to it.
+    pages = [*sorted((course / "lessons").glob("[0-9][0-9]-*.md")), course / "lessons" / "SOURCES.md"]
+    for page in (p for p in pages if p.exists()):
         (out / "lessons" / page.name).write_text(release_lesson(page.read_text(encoding="utf-8")),
                                                 encoding="utf-8")
     return written

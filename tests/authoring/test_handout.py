@@ -36,7 +36,7 @@ def test_everything_a_trainee_needs_is_there(folder):
     masters = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert sorted(p.name for p in (folder / "notebooks").glob("*.ipynb")) == masters
     assert sorted(p.name for p in (folder / "lessons").glob("*.md")) == \
-        sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]-*.md"))
+        sorted([*(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]-*.md")), "SOURCES.md"])
     for name in ("pyproject.toml", "constraints.txt", "Makefile"):
         assert (folder / name).is_file()
     assert sorted(p.relative_to(folder / "datasets").as_posix() for p in (folder / "datasets").rglob("*.csv")) == \

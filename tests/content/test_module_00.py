@@ -1,6 +1,6 @@
 """Does module 00 (start here) grade its source-criticism widgets right and explain the usual wrong answers?"""
-from grading import _keys
-from keycheck import judge
+from grading.core import keys as _keys
+from tests.support.keycheck import judge
 
 BUCKETS = ["Traceable to a named study", "A garbled version of a real study", "No traceable source"]
 

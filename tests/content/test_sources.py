@@ -14,9 +14,9 @@ import nbformat
 import pytest
 import yaml
 
-from grading._release import release_lesson, release_notebook
+from grading.authoring.release import release_lesson, release_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]-*.md"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 KEYS = sorted((ROOT / "grading" / "keys").glob("*.yml"))
