@@ -104,10 +104,6 @@ def test_answer_keys_do_not_say_seed_to_trainees(path):
     assert not hits, "trainee-visible key text says 'seed':\n" + "\n".join(hits)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "04-staff-selection's objective 'Build a structured interview ... from the six seed questions' is "
-    "locked to the notebook's opening (test_lessons.py); reword it in the lesson and notebook 04 "
-    "together, then remove this marker (strict: it fails once the word is gone)."))
 def test_objectives_do_not_say_seed():
     hits = [o for o in OBJECTIVES if SEED.search(o)]
     assert not hits, f"objectives that say 'seed': {hits}"
