@@ -2,7 +2,8 @@
 
 - solutions: `# BEGIN SOLUTION` ... `# END SOLUTION` blocks and lines ending in
   `# SOLUTION` become `...` (never `raise NotImplementedError`: Run All must
-  always reach the end);
+  always reach the end); a comment line `# STUB: name = ...` (inert in the
+  master) becomes the line `name = ...` the trainee fills in;
 - cells tagged `instructor` are dropped;
 - outputs, execution counts and saved widget state are cleared;
 - cells tagged `check` are locked (not editable, not deletable);
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-BEGIN, END, LINE = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION"
+BEGIN, END, LINE, STUB = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION", "# STUB:"
 _ASSIGN = re.compile(r"^(\s*)([A-Za-z_][\w.\[\]'\", ]*?)\s*(?<![=!<>])=(?!=)")
 
 
@@ -37,6 +38,8 @@ def strip_solution_code(source: str, where: str = "cell") -> str:
             in_block = False
         elif in_block:
             continue
+        elif text.startswith(STUB):
+            out.append(line[: len(line) - len(line.lstrip())] + text[len(STUB):].strip())
         elif line.rstrip().endswith(LINE):
             code = line.rstrip()[: -len(LINE)].rstrip()
             match = _ASSIGN.match(code)
@@ -59,7 +62,8 @@ def strip_solution_code(source: str, where: str = "cell") -> str:
 
 
 def has_solution(source: str) -> bool:
-    return BEGIN in source or any(l.rstrip().endswith(LINE) for l in source.splitlines())
+    return BEGIN in source or any(l.rstrip().endswith(LINE) or l.strip().startswith(STUB)
+                                  for l in source.splitlines())
 
 
 def _tags(cell) -> list:

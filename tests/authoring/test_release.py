@@ -24,6 +24,12 @@ def test_block_disappears_or_leaves_a_placeholder():
     assert strip_solution_code(nested) == "def f():\n    ..."
 
 
+def test_stub_comment_becomes_the_trainee_line():
+    src = "# BEGIN SOLUTION\nrunning = s.cumsum()\nfew = list(running)\n# END SOLUTION\n# STUB: few = ...\nfew"
+    assert strip_solution_code(src) == "few = ...\nfew"
+    assert strip_solution_code("if ok:\n    # STUB: x = ...") == "if ok:\n    x = ..."
+
+
 @pytest.mark.parametrize("src, message", [
     ("# BEGIN SOLUTION\nx = 1", "never closed"),
     ("x = 1\n# END SOLUTION", "without BEGIN"),

@@ -94,7 +94,7 @@ def build_class(root: Path, keys: Path) -> Path:
     S.write(subs, "stubborn", TINY, tiny("import time\nwhile True:\n    try:\n        time.sleep(5)\n"
                                          "    except KeyboardInterrupt:\n        pass"), ta)
     S.write(subs, "dies", TINY, tiny("import os\nos._exit(3)"), ta)
-    S.write(subs, "membomb", TINY, tiny("hoard = []\nwhile True:\n    hoard.append(bytearray(10**7))"), ta)
+    S.write(subs, "membomb", TINY, tiny("hoard = []\nwhile True:\n    hoard.append(bytearray(10**8))  # 100 MB steps: over 1 GB well inside the cell limit"), ta)
     S.write(subs, "flood", TINY, tiny("print('x' * 10_000_000)"), ta)
     return subs
 
