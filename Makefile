@@ -1,6 +1,8 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
 #   make lab   - install, prepare your workspace, open JupyterLab on the start page
 #   make test  - install (with test extras and Debian chromium), run every test
+# The course in Simplified Chinese: COURSE_LANG=zh-CN make lab (the workspace then
+# remembers it; COURSE_LANG=en make lab switches back).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +14,8 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 .PHONY: lab test install chromium release workspace keys benchmark clean
 
 lab: install workspace
-	$(BIN)/jupyter lab --ServerApp.root_dir=workspace --LabApp.default_url=/lab/tree/00-start-here.ipynb --port=$(PORT) $(ROOT_FLAG)
+	COURSE_LANG=$$(cat workspace/.course-lang) JUPYTERLAB_SETTINGS_DIR=workspace/.jupyter/lab/user-settings \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=workspace --LabApp.default_url=/lab/tree/00-start-here.ipynb --port=$(PORT) $(ROOT_FLAG)
 
 test: install chromium
 	$(BIN)/python -m pytest
@@ -33,10 +36,10 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
 
 workspace: install
-	$(BIN)/python -m grading workspace
+	$(BIN)/python -m grading workspace $(if $(COURSE_LANG),--lang $(COURSE_LANG))
 
 release: install
-	$(BIN)/python -m grading release
+	$(BIN)/python -m grading release $(if $(COURSE_LANG),--lang $(COURSE_LANG))
 
 keys: install
 	$(BIN)/python -m grading keys

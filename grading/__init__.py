@@ -13,6 +13,8 @@ course, `grader/` grades a class (`grading.grader` is the instructor's API).
 """
 from __future__ import annotations
 
+import sys
+
 __version__ = "0.1.0"
 __all__ = ["check", "hint", "solution", "show", "answered", "load_dataset", "progress", "__version__"]
 
@@ -60,3 +62,8 @@ def progress(folder=None):
     """Your progress across the course modules, from the saved answers files."""
     from .trainee.progress import progress as _progress
     return _progress(folder)
+
+
+if "matplotlib" in sys.modules:  # a notebook that plots: Chinese labels need the course's CJK font
+    from .core.fonts import use_course_fonts
+    use_course_fonts()

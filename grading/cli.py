@@ -1,11 +1,19 @@
-"""`python -m grading <command>`: release, workspace, keys, grade, rubric, handout."""
+"""`python -m grading <command>`: release, workspace, keys, grade, rubric, handout, translations."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
+from .core.i18n import DEFAULT, LANGUAGES, normalise
 from .core.paths import course_root
+
+
+def _language(text: str) -> str:
+    try:
+        return normalise(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _instructor_only(command: str) -> int:
@@ -17,22 +25,43 @@ def _instructor_only(command: str) -> int:
 def _release(args) -> int:
     from .authoring.release import ReleaseError, release_course
     try:
-        written = release_course(course_root(), Path(args.out))
+        written = release_course(course_root(), Path(args.out), args.lang)
     except ReleaseError as exc:
         print(f"release failed: {exc}", file=sys.stderr)
         return 1
-    print(f"released {len(written)} trainee notebooks into {args.out}")
+    print(f"released {len(written)} trainee notebooks ({args.lang}) into {args.out}")
     return 0
 
 
 def _workspace(args) -> int:
     from .authoring.release import release_course
     from .authoring.workspace import sync
+    from .core.i18n import folder_language
+    workspace = Path(args.dir)
+    lang = args.lang or folder_language(workspace)  # the workspace remembers its language
     release = Path(args.release)
-    release_course(course_root(), release)
-    for line in sync(release, Path(args.dir)) or ["workspace is up to date"]:
+    release_course(course_root(), release, lang)
+    for line in sync(release, workspace, lang) or [f"workspace is up to date ({lang})"]:
         print(line)
     return 0
+
+
+def _translations(args) -> int:
+    try:
+        from .authoring.translations import problems, sync
+    except ModuleNotFoundError:
+        return _instructor_only("translations")
+    langs = [args.lang] if args.lang else [code for code in LANGUAGES if code != DEFAULT]
+    left = []
+    for lang in langs:
+        if not args.check:
+            for line in sync(course_root(), lang):
+                print(f"updated {line}")
+        left += problems(course_root(), lang)
+    for line in left:
+        print(line, file=sys.stderr)
+    print(f"{len(left)} translation(s) missing, changed or stale" if left else "every translation is complete and current")
+    return 1 if left and args.check else 0
 
 
 def _keys(args) -> int:
@@ -98,7 +127,7 @@ def _handout(args) -> int:
     except ModuleNotFoundError:
         return _instructor_only("handout")
     try:
-        written = handout(course_root(), Path(args.dir), solutions=not args.no_solutions)
+        written = handout(course_root(), Path(args.dir), solutions=not args.no_solutions, lang=args.lang)
     except HandoutError as exc:
         print(f"handout failed: {exc}", file=sys.stderr)
         return 1
@@ -111,10 +140,12 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("release", help="build trainee notebooks and lesson pages from the masters")
     p.add_argument("--out", default="build/trainee")
+    p.add_argument("--lang", type=_language, default=DEFAULT, help="en (default) or zh-CN")
     p.set_defaults(run=_release)
     p = sub.add_parser("workspace", help="refresh the trainee workspace; never overwrites your changes")
     p.add_argument("--dir", default="workspace")
     p.add_argument("--release", default="build/trainee")
+    p.add_argument("--lang", type=_language, help="en or zh-CN (default: the language the workspace has)")
     p.set_defaults(run=_workspace)
     p = sub.add_parser("keys", help="(authors) run the masters and record expected answers")
     p.add_argument("notebooks", nargs="*")
@@ -140,7 +171,12 @@ def main(argv=None) -> int:
     p = sub.add_parser("handout", help="(instructors) the folder handed out to trainees, without instructor material")
     p.add_argument("dir")
     p.add_argument("--no-solutions", action="store_true", help="leave out the worked solutions too")
+    p.add_argument("--lang", type=_language, default=DEFAULT, help="en (default) or zh-CN")
     p.set_defaults(run=_handout)
+    p = sub.add_parser("translations", help="(authors) update the translation catalogues and list what is missing")
+    p.add_argument("--lang", type=_language, help="one language (default: every one but English)")
+    p.add_argument("--check", action="store_true", help="change nothing; fail if anything is missing or stale")
+    p.set_defaults(run=_translations)
     args = parser.parse_args(argv)
     if args.command == "rubric" and args.action == "merge" and not args.csv:
         parser.error("rubric merge needs the filled CSV: python -m grading rubric merge OUTDIR rubric.csv")

@@ -6,6 +6,7 @@
     DIR/grading/                  the trainee's part of the engine (no grader); keys without
                                   `hidden` rules, and without `solution` texts with --no-solutions
     DIR/pyproject.toml, constraints.txt, Makefile, environment.yml, README.md
+    DIR/.course-lang              the language it was released in (`make lab` there keeps it)
 
 `make lab` works there: the workspace step releases DIR/notebooks again, which
 leaves trainee notebooks as they are.
@@ -16,14 +17,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..core.i18n import LANG_FILE
 from ..core.paths import KEYS_DIR, PACKAGE_DIR
 
 MARKER = ".handout"
-TOP_FILES = ("pyproject.toml", "constraints.txt", "Makefile", "environment.yml", "README.md", "LICENSE")
+TOP_FILES = ("pyproject.toml", "constraints.txt", "Makefile", "environment.yml", "README.md", "README.zh-CN.md",
+             "LICENSE")
 DATA_EXCLUDE = ("FINDINGS.md", "generate.py", "generator", "__pycache__", "*.pyc", ".*")
 # `make lab` in the hand-out needs the front door, the core, the trainee side, and the
 # release and workspace steps; the grader and the authoring tools stay with the instructor.
-SHIPPED = ("__init__.py", "__main__.py", "cli.py", "core/*.py", "trainee/*.py",
+SHIPPED = ("__init__.py", "__main__.py", "cli.py", "core/*.py", "trainee/*.py", "locale/*/LC_MESSAGES/*.po",
            "authoring/__init__.py", "authoring/release.py", "authoring/workspace.py")
 
 
@@ -62,6 +65,9 @@ def _copy_keys(target: Path, solutions: bool) -> None:
         (target / path.name).write_text(text, encoding="utf-8")
     for path in sorted(KEYS_DIR.glob("*.expected.json")):
         shutil.copyfile(path, target / path.name)
+    for path in sorted(KEYS_DIR.glob("*/*.po")):  # widget and check text in every language
+        (target / path.parent.name).mkdir(exist_ok=True)
+        shutil.copyfile(path, target / path.parent.name / path.name)
 
 
 def _copy_package(target: Path, solutions: bool) -> None:
@@ -74,7 +80,7 @@ def _copy_package(target: Path, solutions: bool) -> None:
     _copy_keys(target / "keys", solutions)
 
 
-def handout(course: Path, out: Path, solutions: bool = True) -> int:
+def handout(course: Path, out: Path, solutions: bool = True, lang: str = "en") -> int:
     """Write the hand-out folder; returns the number of files written."""
     from .release import ReleaseError, release_course
     if out.exists() and any(out.iterdir()):
@@ -84,13 +90,14 @@ def handout(course: Path, out: Path, solutions: bool = True) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            notebooks = release_course(course, Path(tmp))
+            notebooks = release_course(course, Path(tmp), lang)
         except ReleaseError as exc:
             raise HandoutError(str(exc)) from None
         (out / "notebooks").mkdir()
         for nb in notebooks:
             shutil.copyfile(nb, out / "notebooks" / nb.name)
         shutil.copytree(Path(tmp) / "lessons", out / "lessons")
+        shutil.copyfile(Path(tmp) / LANG_FILE, out / LANG_FILE)  # `make lab` there opens in this language
     if (course / "datasets").is_dir():
         shutil.copytree(course / "datasets", out / "datasets", ignore=shutil.ignore_patterns(*DATA_EXCLUDE))
     _copy_package(out / "grading", solutions)

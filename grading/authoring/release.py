@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..core.i18n import DEFAULT, LANG_FILE, normalise
+
 BEGIN, END, LINE, STUB = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION", "# STUB:"
 _ASSIGN = re.compile(r"^(\s*)([A-Za-z_][\w.\[\]'\", ]*?)\s*(?<![=!<>])=(?!=)")
 
@@ -98,41 +100,93 @@ def lock_check_cells(nb) -> None:
             cell.metadata["deletable"] = False
 
 
-def release_notebook(master, name: str = "notebook"):
-    """A new trainee notebook from a master (the master is not changed)."""
+def release_notebook(master, name: str = "notebook", translate=None, lang: str = "en"):
+    """A new trainee notebook from a master (the master is not changed).
+
+    `translate(nb)` puts the cells in `lang` first, while they still match the master's
+    English text that the translations are keyed on.
+    """
     import copy
     nb = copy.deepcopy(master)
+    if translate is not None:
+        translate(nb)
     drop_instructor_cells(nb)
     clear_solutions(nb, name)
     clear_outputs(nb)
     lock_check_cells(nb)
     nb.metadata["grading"] = {"release": "trainee", "notebook": name}
+    if lang != "en":  # the grader writes each trainee's feedback in their notebook's language
+        nb.metadata["grading"]["lang"] = lang
     return nb
 
 
 def release_lesson(text: str) -> str:
     """A lesson page without its instructor notes (from that heading to the next `## `)."""
-    return re.sub(r"(?ms)^## Instructor notes\b.*?(?=^## |\Z)", "", text).rstrip() + "\n"
+    return re.sub(r"(?ms)^## (Instructor notes\b|教师备注).*?(?=^## |\Z)", "", text).rstrip() + "\n"
 
 
 def masters(notebooks_dir: Path) -> list[Path]:
     return sorted(p for p in notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
 
 
-def release_course(course: Path, out: Path) -> list[Path]:
-    """Write every trainee notebook and lesson page into `out`; returns the notebooks."""
+def release_course(course: Path, out: Path, lang: str = "en") -> list[Path]:
+    """Write every trainee notebook and lesson page, in `lang`, into `out`; returns the notebooks."""
     import nbformat
+    lang = normalise(lang)
     out.mkdir(parents=True, exist_ok=True)
     (out / "lessons").mkdir(exist_ok=True)
     written = []
     for path in masters(course / "notebooks"):
-        nb = release_notebook(nbformat.read(path, as_version=4), path.stem)
+        nb = release_notebook(nbformat.read(path, as_version=4), path.stem, lang=lang,
+                              translate=lambda nb, stem=path.stem: translate_notebook(nb, stem, course, lang))
         target = out / path.name
         nbformat.write(nb, target)
         written.append(target)
     # SOURCES.md travels with the lessons: lessons and notebooks link to it.
     pages = [*sorted((course / "lessons").glob("[0-9][0-9]-*.md")), course / "lessons" / "SOURCES.md"]
     for page in (p for p in pages if p.exists()):
-        (out / "lessons" / page.name).write_text(release_lesson(page.read_text(encoding="utf-8")),
-                                                encoding="utf-8")
+        (out / "lessons" / page.name).write_text(release_lesson(lesson_text(page, lang)), encoding="utf-8")
+    (out / LANG_FILE).write_text(lang + "\n", encoding="utf-8")  # the kernel reads it: check() speaks `lang`
     return written
+
+
+# -- the course in another language (catalogues: see authoring/translations.py) ----------
+
+LESSON_STAMP = re.compile(r"\A<!-- source sha256: ([0-9a-f]{16}) -->\n")
+
+
+def cell_context(cell) -> str:
+    """A notebook cell's key in its catalogue: 'markdown:<cell id>' or 'code:<cell id>'."""
+    return f"{cell.cell_type}:{cell.get('id')}"
+
+
+def read_catalogue(path: Path, lang: str):
+    from babel.messages import Catalog
+    from babel.messages.pofile import read_po
+    if not path.exists():
+        return Catalog(locale=lang.replace("-", "_"))
+    with open(path, "rb") as fh:
+        return read_po(fh, locale=lang.replace("-", "_"))
+
+
+def translated_lesson(english: Path, lang: str) -> Path:
+    return english.parent / lang / english.name
+
+
+def translate_notebook(nb, notebook: str, course: Path, lang: str) -> None:
+    """Replace each translated cell's source (in place); untranslated cells stay English."""
+    if lang == DEFAULT:
+        return
+    catalog = read_catalogue(course / "notebooks" / lang / f"{notebook}.po", lang)
+    for cell in nb.cells:
+        m = catalog.get(cell.source, cell_context(cell))
+        if m is not None and m.string and not m.fuzzy:
+            cell.source = m.string
+
+
+def lesson_text(english: Path, lang: str) -> str:
+    """A lesson page in `lang` (its source stamp removed), or the English page."""
+    target = translated_lesson(english, lang)
+    if lang == DEFAULT or not target.exists():
+        return english.read_text(encoding="utf-8")
+    return LESSON_STAMP.sub("", target.read_text(encoding="utf-8"), count=1)

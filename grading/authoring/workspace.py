@@ -3,6 +3,10 @@
 `.release.json` in the workspace remembers the hash of each file as it was
 handed out.  A later release replaces a file only if the trainee has not
 changed it; otherwise the new version goes beside it as `<name>.new-release<ext>`.
+
+The workspace also remembers its language (`.course-lang`, from the release) and
+keeps JupyterLab's own settings (`.jupyter/lab/user-settings`, which `make lab`
+points JupyterLab at) so that its menus speak that language too.
 """
 from __future__ import annotations
 
@@ -18,9 +22,28 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def sync(release: Path, workspace: Path) -> list[str]:
+SETTINGS_DIR = ".jupyter/lab/user-settings"
+# JupyterLab's name for each course language ("default" is its own English).
+LAB_LOCALES = {"en": "default", "zh-CN": "zh_CN"}
+
+
+def set_lab_language(workspace: Path, lang: str) -> None:
+    path = workspace / SETTINGS_DIR / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    settings = {}
+    if path.exists():
+        try:
+            settings = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            settings = {}
+    settings["locale"] = LAB_LOCALES[lang]
+    path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+
+
+def sync(release: Path, workspace: Path, lang: str = "en") -> list[str]:
     """Bring the workspace up to the release; returns one line per action taken."""
     workspace.mkdir(parents=True, exist_ok=True)
+    set_lab_language(workspace, lang)
     manifest_path = workspace / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     actions = []

@@ -1,0 +1,36 @@
+"""Chinese text in plots on a machine without a CJK system font.
+
+The course ships Noto Sans CJK SC (SIL Open Font License 1.1) inside the Python
+environment, as the `noto-cjk-sans-otc` package.  It is added to `font.family`
+*after* the theme's family (matplotlib falls back glyph by glyph along that list,
+not along `font.sans-serif`): Latin text looks exactly as before, and any glyph
+the theme's font lacks (Chinese labels, a trainee named 王芳) comes from Noto.
+"""
+from __future__ import annotations
+
+CJK_FAMILY = "Noto Sans CJK SC"
+
+
+def cjk_font_path() -> str | None:
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:  # an environment built without the course's pins
+        return None
+    return str(noto_cjk_sans_otc.FONT_PATH)
+
+
+def use_course_fonts(rc=None) -> bool:
+    """Register the CJK font and append it to `font.family` (of `rc`, or the global rcParams)."""
+    import matplotlib
+    from matplotlib import font_manager
+    path = cjk_font_path()
+    if path is None:
+        return False
+    if not any(f.fname == path for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    target = matplotlib.rcParams if rc is None else rc
+    family = target.get("font.family", matplotlib.rcParams["font.family"])
+    family = [family] if isinstance(family, str) else list(family)
+    if CJK_FAMILY not in family:
+        target["font.family"] = family + [CJK_FAMILY]
+    return True
