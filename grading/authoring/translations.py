@@ -33,6 +33,7 @@ KEY_TEXT_FIELDS = {
     "title", "prompt", "buckets", "text", "feedback", "bucket", "steps", "hints", "solution",
     "success", "feedback_high", "feedback_low", "unit", "help", "label", "customer", "outcome",
     "consequence", "style", "criterion", "advice", "per", "what", "order_hint", "message",
+    "accept",  # a text answer's accepted names: the translation is accepted too
 }
 ENGINE_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 

@@ -36,6 +36,8 @@ def _load_file(path: Path) -> dict:
     problems = validate(key, path.name)
     if problems:
         raise AnswerKeyError(f"{path.name}: " + "; ".join(problems))
+    for ex in key["exercises"]:  # each spec knows its notebook: its text is translated from that key's catalogue
+        ex.setdefault("notebook", key["notebook"])
     return key
 
 
