@@ -8,7 +8,15 @@ the theme's font lacks (Chinese labels, a trainee named 王芳) comes from Noto.
 """
 from __future__ import annotations
 
+import logging
+
 CJK_FAMILY = "Noto Sans CJK SC"
+
+
+def _not_about_cjk_weight(record: logging.LogRecord) -> bool:
+    """The shipped CJK font has one weight: bold Chinese is drawn regular, which is expected, not news."""
+    return not (record.getMessage().startswith("findfont: Failed to find font weight")
+                and CJK_FAMILY in record.getMessage())
 
 
 def cjk_font_path() -> str | None:
@@ -28,6 +36,7 @@ def use_course_fonts(rc=None) -> bool:
         return False
     if not any(f.fname == path for f in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(path)
+        logging.getLogger("matplotlib.font_manager").addFilter(_not_about_cjk_weight)
     target = matplotlib.rcParams if rc is None else rc
     family = target.get("font.family", matplotlib.rcParams["font.family"])
     family = [family] if isinstance(family, str) else list(family)

@@ -81,6 +81,9 @@ def test_zh_trainee_notebook_runs_to_the_end_with_nothing_answered(path):
     errors = [(i, o.get("ename"), o.get("evalue")) for i, c in enumerate(trainee.cells)
               for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"{path.name} (zh-CN): errors in the trainee run: {errors[:3]}"
+    fonts = [o.get("text", "")[:200] for c in trainee.cells for o in c.get("outputs", [])
+             if o.get("name") == "stderr" and re.search(r"findfont|missing from font", o.get("text", ""))]
+    assert not fonts, f"{path.name} (zh-CN): plots without the CJK font: {fonts[:2]}"
     for cell in (c for c in trainee.cells if "check" in c.metadata.get("tags", [])):
         text = "".join(o.get("text", "") + "".join(str(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
                        for o in cell.outputs)
