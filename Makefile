@@ -13,9 +13,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test install chromium release workspace keys benchmark clean
 
+# The workspace's language (.course-lang) reaches the kernels (COURSE_LANG), JupyterLab's
+# menus (its settings folder in the workspace) and Voila (the course's page template).
 lab: install workspace
-	COURSE_LANG=$$(cat workspace/.course-lang) JUPYTERLAB_SETTINGS_DIR=workspace/.jupyter/lab/user-settings \
-	  $(BIN)/jupyter lab --ServerApp.root_dir=workspace --LabApp.default_url=/lab/tree/00-start-here.ipynb --port=$(PORT) $(ROOT_FLAG)
+	lang=$$(cat workspace/.course-lang); \
+	COURSE_LANG=$$lang JUPYTERLAB_SETTINGS_DIR=workspace/.jupyter/lab/user-settings JUPYTER_PATH=$(CURDIR)/share/jupyter \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=workspace --LabApp.default_url=/lab/tree/00-start-here.ipynb --port=$(PORT) $(ROOT_FLAG) \
+	  $$(test "$$lang" = en || echo --VoilaConfiguration.template=course-$$lang --VoilaConfiguration.classic_tree=True)
 
 test: install chromium
 	$(BIN)/python -m pytest

@@ -101,6 +101,8 @@ def handout(course: Path, out: Path, solutions: bool = True, lang: str = "en") -
     if (course / "datasets").is_dir():
         shutil.copytree(course / "datasets", out / "datasets", ignore=shutil.ignore_patterns(*DATA_EXCLUDE))
     _copy_package(out / "grading", solutions)
+    if (course / "share").is_dir():  # Voila's page template for the course in Chinese
+        shutil.copytree(course / "share", out / "share")
     for name in TOP_FILES:
         if (course / name).is_file():
             shutil.copyfile(course / name, out / name)

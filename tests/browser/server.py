@@ -94,6 +94,7 @@ def isolated_env(base: Path) -> dict:
     # repo-wide conftest points GRADING_ANSWERS_DIR at a scratch folder.
     env.pop("GRADING_ANSWERS_DIR", None)
     env["COURSE_ROOT"] = str(ROOT)  # the datasets, wherever the release folder is
+    env["JUPYTER_PATH"] = str(ROOT / "share" / "jupyter")  # the course's Voila template, as `make lab` sets it
     env["PYTHONHASHSEED"] = "0"
     return env
 
@@ -101,9 +102,9 @@ def isolated_env(base: Path) -> dict:
 class Server:
     """A JupyterLab or Voila server process; `url(path)` adds the token."""
 
-    def __init__(self, kind: str, base: Path, root: Path):
+    def __init__(self, kind: str, base: Path, root: Path, extra: list[str] = ()):
         assert kind in ("lab", "voila")
-        self.kind, self.base, self.root = kind, base, root
+        self.kind, self.base, self.root, self.extra = kind, base, root, list(extra)
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.log_path = base / f"{kind}.log"
@@ -118,10 +119,10 @@ class Server:
                    "--LabApp.expose_app_in_browser=True"]
             if hasattr(os, "geteuid") and os.geteuid() == 0:
                 cmd.append("--allow-root")  # CI containers run as root; Lab refuses without it
-            return cmd
+            return cmd + self.extra
         voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
         return [voila, str(self.root), "--no-browser", "--Voila.ip=127.0.0.1", f"--Voila.port={self.port}",
-                "--Voila.port_retries=0", f"--Voila.token={self.token}", "--show_tracebacks=True"]
+                "--Voila.port_retries=0", f"--Voila.token={self.token}", "--show_tracebacks=True", *self.extra]
 
     def url(self, path: str = "") -> str:
         sep = "&" if "?" in path else "?"

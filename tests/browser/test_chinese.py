@@ -85,3 +85,39 @@ def _first_choice_exercise(page) -> str:
         if exercise(eid)[1]["kind"] in ("choose-one", "choose-many"):
             return eid
     raise AssertionError(f"{NOTEBOOK} shows no choice exercise")
+
+
+@pytest.fixture(scope="module")
+def voila_zh(tmp_path_factory, browser):
+    """Voila over a zh-CN release with the course's Chinese page template (as `make lab` configures it)."""
+    base = tmp_path_factory.mktemp("voila-zh")
+    release_course(ROOT, base / "root", "zh-CN")
+    server = Server("voila", base, base / "root", extra=["--template=course-zh-CN", "--classic-tree"]).start()
+    yield server
+    server.stop()
+
+
+def test_voila_page_in_chinese(request, voila_zh, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(voila_zh.url(""))  # the file list
+        assert "选择要用" in page.inner_text("body")
+        notebook, spec = exercise("start.silent-customers")
+        page.goto(voila_zh.url(f"voila/render/{notebook}.ipynb"), timeout=180_000)
+        assert "正在执行第" in page.content() or "正在运行" in page.content()  # the spinner's words
+        ex = page.locator(".ck-ex").first
+        ex.wait_for(timeout=180_000)
+        answer_wrong(page.locator("." + _css(spec["id"])), spec)
+        feedback = expect_feedback(page.locator("." + _css(spec["id"])), ["incorrect", "partial"])
+        assert CJK.search(feedback.inner_text()), feedback.inner_text()
+    finally:
+        if failed(request):
+            from .labpage import screenshot
+            screenshot(page, "zh-voila")
+        context.close()
+
+
+def _css(eid: str) -> str:
+    from grading.trainee.widgets import css_id
+    return css_id(eid)
