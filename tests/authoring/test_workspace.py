@@ -27,3 +27,28 @@ def test_untouched_copy_is_updated_changed_copy_is_kept(tmp_path):
     assert (ws / "01-a.ipynb").read_text() == "v2"
     assert (ws / "02-b.ipynb").read_text() == "my answers"
     assert (ws / "02-b.new-release.ipynb").read_text() == "v2"
+
+
+def test_the_workspace_remembers_its_language_and_switches(tmp_path, monkeypatch):
+    """`COURSE_LANG=zh-CN make lab` once; a later plain `make lab` stays Chinese; `COURSE_LANG=en` switches back."""
+    import json
+    from grading.cli import main
+    from grading.core.i18n import folder_language
+    monkeypatch.delenv("COURSE_LANG", raising=False)
+    ws, rel = tmp_path / "ws", tmp_path / "rel"
+    settings = ws / ".jupyter/lab/user-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings"
+
+    def workspace(*lang):
+        assert main(["workspace", "--dir", str(ws), "--release", str(rel), *lang]) == 0
+
+    workspace()
+    assert folder_language(ws) == "en" and json.loads(settings.read_text())["locale"] == "default"
+    workspace("--lang", "zh-CN")
+    assert folder_language(ws) == "zh-CN" and json.loads(settings.read_text())["locale"] == "zh_CN"
+    nb = json.loads((ws / "00-start-here.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["grading"]["lang"] == "zh-CN"  # untouched notebooks follow the language
+    workspace()  # no --lang: the workspace keeps Chinese
+    assert folder_language(ws) == "zh-CN"
+    workspace("--lang", "en")
+    assert folder_language(ws) == "en" and json.loads(settings.read_text())["locale"] == "default"
+    assert "lang" not in json.loads((ws / "00-start-here.ipynb").read_text(encoding="utf-8"))["metadata"]["grading"]
