@@ -36,9 +36,10 @@ def _release(args) -> int:
 def _workspace(args) -> int:
     from .authoring.release import release_course
     from .authoring.workspace import sync
-    from .core.i18n import folder_language
+    from .core.i18n import LANG_FILE, folder_language
     workspace = Path(args.dir)
-    lang = args.lang or folder_language(workspace)  # the workspace remembers its language
+    # The workspace remembers its language; a new one takes the course's (a Chinese hand-out's).
+    lang = args.lang or folder_language(workspace if (workspace / LANG_FILE).exists() else course_root())
     release = Path(args.release)
     release_course(course_root(), release, lang)
     for line in sync(release, workspace, lang) or [f"workspace is up to date ({lang})"]:

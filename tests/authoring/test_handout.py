@@ -108,3 +108,22 @@ def test_the_hand_out_builds_a_workspace_and_keeps_instructor_commands_out(folde
     assert (tmp_path / "ws" / "00-start-here.ipynb").is_file()
     run = command("grade", str(tmp_path), "--out", str(tmp_path / "o"))
     assert run.returncode == 2 and "not part of the trainee hand-out" in run.stderr
+
+
+def test_a_chinese_hand_out_opens_in_chinese_and_stays_so(tmp_path):
+    out = tmp_path / "zh"
+    handout(ROOT, out, lang="zh-CN")
+    assert (out / ".course-lang").read_text().strip() == "zh-CN"
+    assert (out / "share/jupyter/voila/templates/course-zh-CN/conf.json").is_file()
+    for path in (ROOT / "grading" / "keys" / "zh-CN").glob("*.po"):  # widget and check text
+        assert (out / "grading" / "keys" / "zh-CN" / path.name).is_file()
+    assert (out / "grading" / "locale" / "zh_CN" / "LC_MESSAGES" / "grading.po").is_file()
+    nb = nbformat.read(out / "notebooks" / "00-start-here.ipynb", as_version=4)
+    assert nb.metadata["grading"]["lang"] == "zh-CN"
+    # `make lab` in the hand-out: the workspace step re-releases DIR/notebooks in the remembered language.
+    code = ("import runpy; sys.argv = ['grading', 'workspace', '--dir', %r, '--release', %r]; "
+            "runpy.run_module('grading', run_name='__main__')") % (str(tmp_path / "ws"), str(tmp_path / "rel"))
+    run = run_in(out, code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "ws" / ".course-lang").read_text().strip() == "zh-CN"
+    assert nbformat.read(tmp_path / "ws" / "00-start-here.ipynb", as_version=4).cells == nb.cells
