@@ -11,11 +11,13 @@
 """
 from __future__ import annotations
 
+import platform
 import re
 from pathlib import Path
 
 from ..core.i18n import DEFAULT, LANG_FILE, normalise
 
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 BEGIN, END, LINE, STUB = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION", "# STUB:"
 _ASSIGN = re.compile(r"^(\s*)([A-Za-z_][\w.\[\]'\", ]*?)\s*(?<![=!<>])=(?!=)")
 
@@ -114,6 +116,9 @@ def release_notebook(master, name: str = "notebook", translate=None, lang: str =
     clear_solutions(nb, name)
     clear_outputs(nb)
     lock_check_cells(nb)
+    # What JupyterLab writes back on opening: a release that already says so opens clean.
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.setdefault("language_info", {})["version"] = platform.python_version()
     nb.metadata["grading"] = {"release": "trainee", "notebook": name}
     if lang != "en":  # the grader writes each trainee's feedback in their notebook's language
         nb.metadata["grading"]["lang"] = lang

@@ -3,6 +3,8 @@
 `.release.json` in the workspace remembers the hash of each file as it was
 handed out.  A later release replaces a file only if the trainee has not
 changed it; otherwise the new version goes beside it as `<name>.new-release<ext>`.
+For a notebook, "changed" means the trainee's work (its cells' text), not the
+metadata or outputs that JupyterLab writes back on opening and running it.
 
 The workspace also remembers its language (`.course-lang`, from the release) and
 keeps JupyterLab's own settings (`.jupyter/lab/user-settings`, which `make lab`
@@ -19,7 +21,16 @@ MANIFEST = ".release.json"
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    data = path.read_bytes()
+    if path.suffix == ".ipynb":
+        try:
+            nb = json.loads(data)
+            work = [nb.get("metadata", {}).get("grading")]  # the release's own stamp (its language)
+            work += [(c.get("cell_type"), "".join(c.get("source", ""))) for c in nb["cells"]]
+            return "cells:" + hashlib.sha256(json.dumps(work).encode()).hexdigest()
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass  # not a notebook we can read: judge its bytes
+    return hashlib.sha256(data).hexdigest()
 
 
 SETTINGS_DIR = ".jupyter/lab/user-settings"

@@ -52,3 +52,28 @@ def test_the_workspace_remembers_its_language_and_switches(tmp_path, monkeypatch
     workspace("--lang", "en")
     assert folder_language(ws) == "en" and json.loads(settings.read_text())["locale"] == "default"
     assert "lang" not in json.loads((ws / "00-start-here.ipynb").read_text(encoding="utf-8"))["metadata"]["grading"]
+
+
+def test_a_notebook_only_opened_and_run_is_not_the_trainees_work(tmp_path):
+    """JupyterLab rewrites metadata and adds outputs: that is no reason to keep a stale copy."""
+    import json
+    release, ws = tmp_path / "release", tmp_path / "ws"
+    release.mkdir()
+    nb = {"cells": [{"cell_type": "code", "source": "x = ...", "outputs": [], "metadata": {}}],
+          "metadata": {"kernelspec": {"display_name": "Python 3"}}, "nbformat": 4, "nbformat_minor": 5}
+    (release / "01-a.ipynb").write_text(json.dumps(nb))
+    sync(release, ws)
+    opened = json.loads((ws / "01-a.ipynb").read_text())
+    opened["metadata"]["kernelspec"]["display_name"] = "Python 3 (ipykernel)"
+    opened["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "hi"}]
+    (ws / "01-a.ipynb").write_text(json.dumps(opened))
+    assert sync(release, ws) == []  # the same course: nothing to do, the trainee's outputs stay
+    nb["cells"].append({"cell_type": "markdown", "source": "new text", "metadata": {}})
+    (release / "01-a.ipynb").write_text(json.dumps(nb))
+    assert sync(release, ws) == ["updated 01-a.ipynb"]  # a course change reaches an untouched notebook
+    mine = json.loads((ws / "01-a.ipynb").read_text())
+    mine["cells"][0]["source"] = "x = 42"
+    (ws / "01-a.ipynb").write_text(json.dumps(mine))
+    nb["cells"].append({"cell_type": "markdown", "source": "more", "metadata": {}})
+    (release / "01-a.ipynb").write_text(json.dumps(nb))
+    assert sync(release, ws) == ["kept your 01-a.ipynb; the new release is beside it as 01-a.new-release.ipynb"]
