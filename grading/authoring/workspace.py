@@ -73,9 +73,12 @@ def sync(release: Path, workspace: Path, lang: str = "en") -> list[str]:
             shutil.copyfile(src, dst)
             manifest[rel] = new
             actions.append(f"updated {rel}")
+        elif new == manifest.get(rel):  # the trainee's changed copy, and no newer release: nothing to do
+            continue
         else:
             beside = dst.with_name(f"{dst.stem}.new-release{dst.suffix}")
             shutil.copyfile(src, beside)
+            manifest[rel] = new  # offered once: the next `make lab` does not offer it again
             actions.append(f"kept your {rel}; the new release is beside it as {beside.name}")
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return actions

@@ -27,6 +27,8 @@ def test_untouched_copy_is_updated_changed_copy_is_kept(tmp_path):
     assert (ws / "01-a.ipynb").read_text() == "v2"
     assert (ws / "02-b.ipynb").read_text() == "my answers"
     assert (ws / "02-b.new-release.ipynb").read_text() == "v2"
+    (ws / "02-b.new-release.ipynb").unlink()  # read and deleted by the trainee
+    assert sync(release, ws) == []  # the same release is not offered again
 
 
 def test_the_workspace_remembers_its_language_and_switches(tmp_path, monkeypatch):
