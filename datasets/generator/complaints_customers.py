@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import customer_value
 from .common import DATE_FMT, DT_FMT, Dataset, Table, choice, col, rng_for, sigmoid, ts_str
 
 PERIOD_START = pd.Timestamp("2024-01-01")
@@ -406,6 +407,7 @@ CUSTOMERS = Dataset(
     description="Customer accounts of the same electronics maker (snapshot 2025-12-31).",
     tables=(
         Table("customers.csv", "One row per customer account.", CUSTOMER_COLUMNS),
+        *customer_value.TABLES,  # module 5: sales by year, lapsed accounts, service levels
     ),
 )
 
@@ -413,7 +415,10 @@ SCHEMA = (COMPLAINTS, CUSTOMERS)
 
 
 def build() -> dict:
-    """complaints.csv and customers.csv, by file name."""
+    """complaints.csv, customers.csv and the customer-value tables, by file name."""
+    assert (customer_value.CUSTOMER_TYPES, customer_value.TIERS, customer_value.REGIONS) == (
+        CUSTOMER_TYPES, TIERS, REGIONS)
     base = customer_base()
     tickets, per_customer = complaints_tables(base)
-    return {"complaints.csv": tickets, "customers.csv": customers_final(base, per_customer)}
+    return {"complaints.csv": tickets, "customers.csv": customers_final(base, per_customer),
+            **customer_value.build(base)}

@@ -234,6 +234,104 @@ def test_revenue_at_risk(complaints, customers):
     assert lost.revenue_24m_cny.sum() > 0.03 * customers.revenue_24m_cny.sum()
 
 
+# --------------------------------------------------------------------------- customer value (module 5) findings
+@pytest.fixture(scope="module")
+def value():
+    cu = pd.read_csv(DS / "customers/customers.csv", parse_dates=["first_purchase_date", "last_order_date"])
+    lapsed = pd.read_csv(DS / "customers/lapsed_accounts.csv", parse_dates=["first_purchase_date", "last_order_date"])
+    sales = read("customers", "sales_by_year.csv")
+    cols = ["customer_id", "customer_type", "first_purchase_date", "last_order_date"]
+    accounts = pd.concat([cu[cols], lapsed[cols]], ignore_index=True)
+    accounts["cohort"] = accounts.first_purchase_date.dt.year
+    accounts["last"] = accounts.last_order_date.dt.year
+    return cu, lapsed, sales, accounts
+
+
+def test_sales_by_year_adds_up_to_the_customers_table(value):
+    cu, lapsed, sales, accounts = value
+    window = sales[sales.year >= 2024].groupby("customer_id")[["orders", "revenue_cny", "gross_margin_cny"]].sum()
+    c = cu.set_index("customer_id")
+    window = window.reindex(c.index)
+    assert (window.orders == c.orders_24m).all()
+    assert np.allclose(window.revenue_cny, c.revenue_24m_cny, atol=0.005)
+    assert np.allclose(window.gross_margin_cny, c.gross_margin_24m_cny, atol=0.005)
+    last_row = sales.groupby("customer_id").year.max()
+    assert (last_row.reindex(c.index) == c.last_order_date.dt.year).all()
+    first_row = sales.groupby("customer_id").year.min()
+    complete = accounts[accounts.cohort.between(2019, 2023)].set_index("customer_id")
+    assert (first_row.reindex(complete.index) == complete.cohort).all(), "2019-2023 cohorts start with a row"
+    assert not sales.duplicated(["customer_id", "year"]).any()
+
+
+def test_every_account_is_active_or_archived(value):
+    cu, lapsed, sales, accounts = value
+    assert lapsed.customer_id.is_unique and not set(lapsed.customer_id) & set(cu.customer_id)
+    assert set(sales.customer_id) == set(cu.customer_id) | set(lapsed.customer_id)
+    assert lapsed.last_order_date.max() < pd.Timestamp("2024-01-01") <= cu.last_order_date.min()
+    assert (lapsed.first_purchase_date <= lapsed.last_order_date).all()
+    assert lapsed.last_order_date.dt.year.min() == 2019
+    assert sales.groupby(sales.customer_id.isin(lapsed.customer_id)).year.max()[True] == 2023
+
+
+def test_cohort_survival_and_rising_retention(value):
+    cu, lapsed, sales, accounts = value
+    c19 = accounts[accounts.cohort == 2019]
+    s = np.array([(c19["last"] >= 2019 + k).mean() for k in range(6)])
+    assert s[0] == 1 and np.all(np.diff(s) < 0) and 0.25 < s[5] < 0.4
+    yoy = []
+    for k in range(1, 6):
+        g = accounts[accounts.cohort.between(2019, 2024 - k)]
+        yoy.append((g["last"] >= g.cohort + k).sum() / (g["last"] >= g.cohort + k - 1).sum())
+    assert np.all(np.diff(yoy) > 0) and yoy[-1] - yoy[0] > 0.05
+    assert s[1] ** 5 < s[5] - 0.05  # a constant first-year retention understates the long run
+    assert abs((1 - cu.churned_12m.mean()) - yoy[-1]) < 0.05  # the survivors' retention
+
+
+def test_value_concentration_tiers_and_cost_to_serve(value):
+    cu, lapsed, sales, accounts = value
+    levels = read("customers", "service_levels.csv").set_index("service_tier")
+    assert list(levels.index) == ["basic", "consultative", "solution"]
+    assert levels.cost_per_account_year_cny.is_monotonic_increasing
+    r = cu.revenue_24m_cny.sort_values(ascending=False)
+    before = r.cumsum().shift(fill_value=0) / r.sum()
+    a = before.index[before < 0.8]
+    assert 0.14 < len(a) / len(cu) < 0.2
+    share_margin = cu.loc[a, "gross_margin_24m_cny"].sum() / cu.gross_margin_24m_cny.sum()
+    assert 0.6 < share_margin < 0.8  # dealers' low margin rates: ABC by revenue is not ABC by profit
+    cost = cu.service_tier.map(levels.cost_per_account_year_cny)
+    short = (cu.gross_margin_24m_cny / 2 < cost).groupby(cu.service_tier).mean()
+    assert short["basic"] < 0.05 < short["consultative"] < short["solution"]
+    assert (cu.gross_margin_24m_cny / 2 < levels.loc["consultative", "cost_per_account_year_cny"]).mean() > 0.6
+
+
+def test_margin_grows_with_tenure_for_business_accounts(value):
+    cu, lapsed, sales, accounts = value
+    m = sales.merge(accounts[["customer_id", "customer_type", "cohort"]], on="customer_id")
+    m = m[(m.cohort >= 2019) & (m.year <= 2024)]
+    by_k = m.groupby(["customer_type", m.year - m.cohort]).gross_margin_cny.mean()
+    assert by_k["dealer"][5] > 1.5 * by_k["dealer"][0]
+    assert by_k["small_business"][5] > 1.2 * by_k["small_business"][0]
+    assert by_k["consumer"][5] < 1.3 * by_k["consumer"][0]
+
+
+def test_2025_dip_is_business_accounts(value):
+    cu, lapsed, sales, accounts = value
+    by = sales.merge(accounts[["customer_id", "customer_type"]]).groupby(["customer_type", "year"]).revenue_cny.sum()
+    assert by["dealer"][2025] < 0.7 * by["dealer"][2024] and by["small_business"][2025] < 0.7 * by["small_business"][2024]
+    assert by["consumer"][2025] > by["consumer"][2024]
+
+
+def test_silent_key_accounts_churn_most(value):
+    cu, lapsed, sales, accounts = value
+    r = cu.revenue_24m_cny.sort_values(ascending=False)
+    before = r.cumsum().shift(fill_value=0) / r.sum()
+    cls = pd.Series(np.where(before < 0.8, "A", np.where(before < 0.95, "B", "C")), index=r.index).reindex(cu.index)
+    exp = np.where(cu.complained, "complained", np.where(cu.experienced_problem, "silent", "no problem"))
+    churn = cu.churned_12m.groupby([cls, exp]).mean()
+    assert churn["A"]["no problem"] < churn["A"]["complained"] < churn["A"]["silent"]
+    assert churn["A"]["silent"] > 0.3 and churn["A"]["no problem"] < churn["C"]["no problem"]
+
+
 # --------------------------------------------------------------------------- servqual findings
 @pytest.fixture(scope="module")
 def sq():
