@@ -41,7 +41,7 @@ REGIONS = ["north", "east", "south", "central", "west"]    # as complaints_custo
 RETENTION_BETA = {"consumer": (5.9, 2.07), "small_business": (6.0, 1.5), "dealer": (6.4, 1.12)}
 # probability that an active account places at least one order in a given year (consumers buy
 # durable goods: not every year)
-ORDER_YEAR_P = {"consumer": 0.55, "small_business": 0.93, "dealer": 0.99}
+ORDER_YEAR_P = {"consumer": 0.35, "small_business": 0.9, "dealer": 0.99}
 # spend per order grows with the years an account has been a customer (B2B accounts widen their
 # range); consumers do not (a television is a television)
 SPEND_GROWTH = {"consumer": 0.0, "small_business": 0.04, "dealer": 0.07}
@@ -128,22 +128,22 @@ def _growth(ctype: str, k) -> np.ndarray:
     return (1.0 + SPEND_GROWTH[ctype]) ** np.minimum(np.asarray(k, dtype=float), 8)
 
 
-def _year_rows(rng, ctype, ids, cohort, first_year, last_year, rate, aov, mrate, k_ref) -> pd.DataFrame:
+def _year_rows(rng, ctype, ids, cohort, first_year, last_year, rate, aov, mrate, k_ref, last_is_last=True) -> pd.DataFrame:
     """Yearly order rows of one account type, for the years first_year..last_year of each account.
 
-    The acquisition year (if in range) and `last_year` always have an order; other years have one
-    with probability ORDER_YEAR_P. Orders, revenue and margin follow the account's own rate, order
+    The acquisition year (if in range) and, when `last_is_last`, `last_year` (the year of the last
+    order) always have an order; other years have one with probability ORDER_YEAR_P. Orders, revenue and margin follow the account's own rate, order
     value and margin rate, scaled by the ramp and growth with the years as a customer.
     """
     span = np.maximum(0, last_year - first_year + 1)
     acc = np.repeat(np.arange(len(ids)), span)
     year = np.concatenate([np.arange(f, f + s) for f, s in zip(first_year, span)]) if len(acc) else np.array([], int)
-    must = (year == cohort[acc]) | (year == last_year[acc])
+    must = (year == cohort[acc]) | (last_is_last & (year == last_year[acc]))
     keep = must | (rng.random(len(acc)) < ORDER_YEAR_P[ctype])
     acc, year = acc[keep], year[keep]
     k = year - cohort[acc]
     lam = rate[acc] * _ramp(ctype, k) / _ramp(ctype, k_ref[acc])
-    orders = np.maximum(1, rng.poisson(lam))
+    orders = 1 + rng.poisson(np.maximum(lam - 1, 0))  # a year with orders has at least one; about lam
     revenue = np.round(orders * aov[acc] * _growth(ctype, k) / _growth(ctype, k_ref[acc])
                        * np.exp(rng.normal(0, 0.35, len(acc))), 2)
     rate_y = np.clip(mrate[acc] + rng.normal(0, 0.015, len(acc)), 0.01, 0.5)
@@ -208,7 +208,7 @@ def _active_history(base: pd.DataFrame, window: pd.DataFrame, rng) -> pd.DataFra
         mrate = np.where(m > 0, m, MARGIN_RATE[ctype])  # a negative 24-month margin was a bad period
         parts.append(_year_rows(rng, ctype, g.customer_id.to_numpy(), cohort,
                                 np.maximum(cohort, HISTORY_START), np.full(len(g), 2023),
-                                rate, aov, mrate, k_ref))
+                                rate, aov, mrate, k_ref, last_is_last=False))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -252,7 +252,7 @@ def _lapsed(base: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
         med = 3800.0 if is_c else 24000.0 if is_s else 150000.0
         sig = 0.85 if is_s else 0.8
         ref = 2.1 if is_c else 8.0 if is_s else 50.0
-        rev24 = 0.85 * med * np.exp(sig * rng.standard_normal(m)) * np.sqrt(orders24 / ref)
+        rev24 = med * np.exp(sig * rng.standard_normal(m)) * np.sqrt(orders24 / ref)
         mrate = np.clip(MARGIN_RATE[ctype] + rng.normal(0, 0.05, m), 0.01, 0.5)
         cohort, last = g.cohort.to_numpy(), g.last_year.to_numpy()
         rows.append(_year_rows(rng, ctype, g.customer_id.to_numpy(), cohort, np.maximum(cohort, HISTORY_START),
