@@ -78,7 +78,7 @@ def test_every_exercise_has_its_chinese_heading(path):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     english = re.findall(r"^### Exercise (\S+)", text, re.M)
     assert not english, f"{path.stem}: English exercise headings left: {english}"
-    chinese = re.findall(r"^### 练习 (\S+)", text, re.M)
+    chinese = re.findall(r"^### 练习 ([\w.-]+)", text, re.M)
     from grading.core.keys import notebook_key
     assert sorted(chinese) == sorted(ex["id"] for ex in notebook_key(path.stem)["exercises"])
 
