@@ -159,9 +159,9 @@ def quoted(text) -> str:
     return _typography()["quote"].format(text)
 
 
-def listed(items) -> str:
-    """a, b, c in English; a、b、c in Chinese."""
-    return _typography()["comma"].join(str(x) for x in items)
+def listed(items, semicolons: bool = False) -> str:
+    """a, b, c in English; a、b、c in Chinese (with semicolons: a; b; c and a；b；c)."""
+    return _typography()["semicolon" if semicolons else "comma"].join(str(x) for x in items)
 
 
 def clauses(parts) -> str:
