@@ -143,7 +143,8 @@ def key_texts(notebook: str, context: str, text: str, keys_dir: Path | None = No
 
 # -- typography: how a language quotes, lists and joins sentences --------------------------
 
-_FULL_WIDTH_END = tuple("。！？；：，、）」』”…—")
+_FULL_WIDTH_END = tuple("。！？；：，、）」』")  # only CJK punctuation: English text joins as before
+_FULL_WIDTH_START = tuple("（「『")
 _TYPOGRAPHY = {
     DEFAULT: {"quote": "'{}'", "comma": ", ", "semicolon": "; ", "stop": "."},
     "zh-CN": {"quote": "“{}”", "comma": "、", "semicolon": "；", "stop": "。"},
@@ -176,7 +177,7 @@ def join(*parts) -> str:
     for part in parts:
         if not part:
             continue
-        if text and not text.endswith(_FULL_WIDTH_END) and not text.endswith((" ", "\n")):
+        if text and not text.endswith(_FULL_WIDTH_END) and not part.startswith(_FULL_WIDTH_START):
             text += " "
         text += part
     return text

@@ -290,12 +290,14 @@ class Progress:
         stuck = _("Stuck? For a code exercise run <code>hint(\"id\")</code> (again for the next hint) or "
                   "<code>solution(\"id\")</code>; widget exercises have <b>{hint}</b> and <b>{solution}</b> "
                   "buttons where the course offers them.").format(hint=_("Hint"), solution=_("Worked solution"))
+        heads = (_("Module"), _("Exercises done"), _("Correct (auto-graded)"), _("Points"))
+        alt = esc(_("bar chart of your progress per module"), quote=True)
         return ("<div class='ck-progress' style='font-family:sans-serif'>"
-                f"<table class='ck-progress-table'><thead><tr><th style='text-align:left'>{_('Module')}</th>"
-                f"<th>{_('Exercises done')}</th><th>{_('Correct (auto-graded)')}</th><th>{_('Points')}</th>"
+                f"<table class='ck-progress-table'><thead><tr><th style='text-align:left'>{heads[0]}</th>"
+                f"<th>{heads[1]}</th><th>{heads[2]}</th><th>{heads[3]}</th>"
                 "</tr></thead><tbody>" + "".join(rows) +
                 "</tbody></table>" + notes +
-                f"<img class='ck-progress-plot' alt='{esc(_('bar chart of your progress per module'), quote=True)}' "
+                f"<img class='ck-progress-plot' alt='{alt}' "
                 f"src='data:image/png;base64,{img}'>"
                 "<div class='ck-where-next' style='padding:6px 10px;border-left:4px solid #1565c0;"
                 f"background:#e3f2fd'>{where_next}</div>"

@@ -126,13 +126,15 @@ class ExerciseView:
         hints = self.spec["hints"]
         self._hints_shown = min(self._hints_shown + 1, len(hints))
         items = "".join(f"<li>{self.shown(h)}</li>" for h in hints[: self._hints_shown])
-        self.help.value = f"<div class='ck-hints'><b>{_('Hints')}</b><ol>{items}</ol></div>"
+        title = _("Hints")
+        self.help.value = f"<div class='ck-hints'><b>{title}</b><ol>{items}</ol></div>"
         note_help(self.notebook, self.id, hints_seen=self._hints_shown)
 
     def show_solution(self) -> None:
         import html
         text = html.escape(self.shown(self.spec["solution"])).replace("\n", "<br>")
-        self.help.value = f"<div class='ck-solution'><b>{_('Worked solution')}</b><div>{text}</div></div>"
+        title = _("Worked solution")
+        self.help.value = f"<div class='ck-solution'><b>{title}</b><div>{text}</div></div>"
         note_help(self.notebook, self.id, solution_seen=True)
 
 
@@ -146,8 +148,8 @@ def _rubric(view) -> str:
     items = "".join("<li>" + _("{criterion} ({points} pts)").format(criterion=view.shown(r["criterion"]),
                                                                    points=f"{r['points']:g}") + "</li>"
                     for r in view.spec.get("rubric") or [])
-    return (f"<details class='ck-rubric'><summary>{_('How this is graded')}</summary><ul>{items}</ul></details>"
-            if items else "")
+    summary = _("How this is graded")
+    return f"<details class='ck-rubric'><summary>{summary}</summary><ul>{items}</ul></details>" if items else ""
 
 
 def _plain(data: dict):
@@ -308,7 +310,8 @@ class ScenarioView(ExerciseView):
         return w.VBox([self.transcript, self.replies])
 
     def _say(self, who: str, text: str, css: str) -> None:
-        self.lines.append(f"<div class='{css}'><b>{who}:</b> {text}</div>")
+        who = _("{speaker}:").format(speaker=who)
+        self.lines.append(f"<div class='{css}'><b>{who}</b> {text}</div>")
         self.transcript.value = "".join(self.lines)
 
     def _turn(self) -> None:
