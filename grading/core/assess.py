@@ -52,6 +52,8 @@ def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False,
     """Judge a canonical answer; with hidden=True also apply the key's stricter hidden rules."""
     kind = spec["kind"]
     if kind != "code":
+        if not spec.get("notebook"):  # a spec read some other way: its text still comes from its key's catalogue
+            spec = dict(spec, notebook=notebook)
         try:
             return WIDGET_RULES[kind](spec, answer)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a malformed saved answer
