@@ -201,7 +201,8 @@ class ChooseManyView(ExerciseView):
         return [t for t, b in zip(self.texts, self.boxes) if b.value]
 
     def set_answer(self, value):
-        chosen = {_to_key(self, self.texts, v) for v in value}
+        known = canonical(self.spec, self.texts)
+        chosen = {known.get(norm_text(v)) for v in value}  # an option the key no longer has is left out
         for t, b in zip(self.texts, self.boxes):
             b.value = t in chosen
 
