@@ -231,7 +231,8 @@ def render(notebooks: list[str], results: dict, keys: dict) -> str:
         wrong = ("<ul class='wrong'>" + "".join(f"<li><code>{html.escape(w)}</code> × {c}</li>"
                                                 for w, c in s["wrong"]) + "</ul>") if s["wrong"] else ""
         correct = _("graded by hand") if s["manual"] else f"{s['correct']:.0%}"
-        kind = _(s["kind"]) if s["kind"] in KIND_NAMES else s["kind"]
+        kind = s["kind"]
+        kind = _(kind) if kind in KIND_NAMES else kind
         parts.append(f"<tr><td><code>{html.escape(s['exercise'])}</code></td><td>{html.escape(kind)}</td>"
                      f"<td class='num'>{s['points']:g}</td><td class='num'>{s['mean']:.2f}</td>"
                      f"<td class='num'>{correct}</td><td class='num'>{s['unanswered']:.0%}</td>"
