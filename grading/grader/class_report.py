@@ -200,7 +200,8 @@ def short_answers(notebooks: list[str], results: dict, keys: dict) -> list[tuple
             specs = {ex["id"]: ex for ex in keys[nb]["exercises"]}
             for ex in results[trainee][nb]["exercises"]:
                 if ex.get("short") and ex["id"] in specs:
-                    found.append((trainee, nb, ex["id"], ex.get("length", 0), short_note(nb, specs[ex["id"]], ex["short"])))
+                    note = short_note(nb, specs[ex["id"]], ex["short"])
+                    found.append((trainee, nb, ex["id"], ex.get("length", 0), note))
     return found
 
 
@@ -212,7 +213,7 @@ def render(notebooks: list[str], results: dict, keys: dict) -> str:
     totals = df.groupby("trainee")["earned"].sum() if not df.empty else None
     parts = [f"<!doctype html><html lang='{i18n.language()}'><head><meta charset='utf-8'><title>"
              + _("Class report") + f"</title><style>{CSS}</style></head><body><h1>"
-             + _("Class report — {notebooks}").format(notebooks=html.escape(", ".join(notebooks))) + "</h1>"]
+             + _("Class report — {notebooks}").format(notebooks=html.escape(_(", ").join(notebooks))) + "</h1>"]
     if totals is not None and len(totals):
         parts.append("<div>" + "".join(
             f"<span class='kpi'><b>{v}</b>{k}</span>" for k, v in (

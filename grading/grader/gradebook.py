@@ -134,8 +134,8 @@ def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[lis
                                            if pending else [])
                 if result["errors"]:
                     extra.append(_("{count} cell(s) raised errors").format(count=len(result["errors"])))
-            if extra:
-                notes.append(f"{nb}: " + "; ".join(extra))
+                if extra:
+                    notes.append(f"{nb}: " + _("; ").join(extra))
         maximum = sum(ex["points"] for nb in notebooks for ex in keys[nb]["exercises"])
         rows.append(row + [points_text(t) for t in totals] + [points_text(sum(totals)), points_text(maximum),
                                                               " | ".join(notes)])

@@ -143,6 +143,12 @@ def short_note(notebook: str, spec: dict, short: list) -> str:
     if not short:
         return ""
     if spec.get("kind") == "form":
-        labels = {f["name"]: key_text(notebook, spec["id"], f.get("label") or f["name"]) for f in spec.get("fields", [])}
-        return _("short or empty parts: {parts}").format(parts=_(", ").join(labels.get(n, n) for n in short))
+        return _("short or empty parts: {parts}").format(parts=part_labels(notebook, spec, short))
     return _("shorter than {need} words").format(need=spec.get("min_words", 0))
+
+
+def part_labels(notebook: str, spec: dict, names: list[str]) -> str:
+    """A form's parts as the trainee sees them (their labels, in the current language)."""
+    from ..core.i18n import _
+    labels = {f["name"]: f.get("label") or f["name"] for f in spec.get("fields", [])}
+    return _(", ").join(key_text(notebook, spec["id"], labels.get(n, n)) for n in names)

@@ -32,7 +32,7 @@ from ..core.i18n import _
 from ..core.paths import PACKAGE_DIR, course_root
 from .execute import PRELOAD_ORDER, KernelPool, Limits, RunLog, kernel_env, run_notebook
 from .gradebook import MANIFEST, GradeError, points_text, safe_name, write_json, write_outputs
-from .language import instructor_language, known, submission_languages
+from .language import instructor_language, submission_languages
 from .submissions import Submission, discover, notebooks_in, read_answers, read_notebook
 from .verdicts import Attempt, Result, submission_result
 
@@ -227,8 +227,12 @@ async def _run(todo: list, opts: Options, summary: Summary, progress) -> None:
 
 def grade(opts: Options) -> Summary:
     """Grade every submission (resuming from the cache), then write every output."""
+    try:
+        lang = i18n.normalise(opts.lang) if opts.lang else None
+    except ValueError as exc:
+        raise GradeError(str(exc)) from None
     opts = dataclasses.replace(opts, course=Path(opts.course or course_root()).resolve(),
-                               submissions=Path(opts.submissions), out=Path(opts.out), lang=known(opts.lang))
+                               submissions=Path(opts.submissions), out=Path(opts.out), lang=lang)
     with i18n.use(instructor_language(opts.lang)):
         return _grade(opts)
 

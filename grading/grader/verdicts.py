@@ -17,7 +17,7 @@ from ..core.i18n import _
 from ..core.keys import MANUAL_KINDS
 from ..core.status import CORRECT, INCORRECT, INVALID, NOT_FOUND, NOT_RUN, SUBMITTED, UNANSWERED
 from .execute import Limits, RunLog
-from .language import has_text, key_text, short_parts, tr
+from .language import has_text, key_text, part_labels, short_parts, tr
 from .submissions import Submission, assigns, structure_notes
 
 
@@ -177,9 +177,8 @@ def _for_instructor(notebook: str, spec: dict, data: dict) -> tuple[str, list]:
     Chinese text must not count as "5 words"): it goes to the instructor, flagged."""
     length, short = short_parts(spec, data)
     if spec["kind"] == "form" and short:
-        labels = {f["name"]: key_text(notebook, spec["id"], f.get("label") or f["name"]) for f in spec.get("fields", [])}
         return _("Saved, but some parts are short or empty: {parts}. Your instructor grades the content "
-                 "with the rubric.").format(parts=_(", ").join(labels.get(n, n) for n in short)), []
+                 "with the rubric.").format(parts=part_labels(notebook, spec, short)), []
     if spec["kind"] == "form":
         return _("Saved: all {count} parts are filled in. Your instructor grades the content with the "
                  "rubric.").format(count=len(spec.get("fields", []))), []

@@ -368,3 +368,21 @@ def test_every_grader_message_is_translated():
         if m is None or not m.string or m.fuzzy:
             missing.append(message)
     assert missing == []
+
+
+def test_a_form_in_chinese_is_complete_not_unanswered():
+    """A fully filled Chinese form counts as filled (str.split() would see one 'word' per part)."""
+    from grading.grader.verdicts import widget_verdict
+    spec = {"id": "f.job", "kind": "form", "points": 2, "rubric": [{"criterion": "c", "points": 2}],
+            "fields": [{"name": "Purpose", "label": "Purpose", "min_words": 4},
+                       {"name": "Tasks", "label": "Tasks", "min_words": 4}]}
+    full = {"kind": "mapping", "keys": ["Purpose", "Tasks"], "values": ["为业主解决报修和投诉问题", "接听电话、登记报修、跟进处理结果"]}
+    with i18n.use("en"):
+        status, score, message, _d, _v = widget_verdict("99-x", spec, {"f.job": {"value": full}})
+    assert (status, score) == ("submitted", 0.0) and message.startswith("Saved: all 2 parts are filled in.")
+    half = {"kind": "mapping", "keys": ["Purpose", "Tasks"], "values": ["为业主解决报修和投诉问题", "接电话"]}
+    with i18n.use(ZH):
+        status, _s, message, _d, _v = widget_verdict("99-x", spec, {"f.job": {"value": half}})
+    assert status == "submitted" and "Tasks" in message and "讲师" in message
+    empty = {"kind": "mapping", "keys": ["Purpose", "Tasks"], "values": ["", " "]}
+    assert widget_verdict("99-x", spec, {"f.job": {"value": empty}})[0] == "unanswered"
