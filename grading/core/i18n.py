@@ -96,6 +96,11 @@ def _(message: str) -> str:
     return _engine(language()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """The engine message in the current language, where one English word needs two translations."""
+    return _engine(language()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _engine(language()).ngettext(singular, plural, n)
 
