@@ -8,25 +8,19 @@
   command-line messages) is in `--lang`, else `COURSE_LANG`, else English.
 - Points never depend on the language.
 
-`text_length` measures free text fairly when it has no spaces: a CJK character counts as
-half a word (two characters ≈ one English word), everything else is counted by spaces,
-exactly like `str.split()`.  (A grader-local helper: `core` has no shared one yet.)
+Free text is measured with `core.length.text_length` (fair to text without spaces), the
+same measure the trainee's widget uses.
 """
 from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from pathlib import Path
 
 from ..core import i18n
 from ..core import keys as answer_keys
-
-# Han ideographs (with extensions and compatibility forms), kana: written without spaces.
-_CJK = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-# CJK punctuation and full-width forms separate words like spaces do.
-_CJK_SEPARATORS = re.compile("[\u3000-\u303f\uff00-\uff65\ufe30-\ufe4f]")
+from ..core.length import text_length
 
 
 def known(lang) -> str | None:
@@ -94,17 +88,6 @@ def tr(message):
 
 
 # -- length of free text -------------------------------------------------------------------
-
-def text_length(text) -> int:
-    """Words, fair to text without spaces: CJK characters count half a word each (rounded up);
-    for text without CJK characters this is exactly `len(text.split())`."""
-    text = str(text or "")
-    cjk = len(_CJK.findall(text))
-    if not cjk and not _CJK_SEPARATORS.search(text):
-        return len(text.split())
-    rest = _CJK_SEPARATORS.sub(" ", _CJK.sub(" ", text))
-    return len(rest.split()) + (cjk + 1) // 2
-
 
 def has_text(value) -> bool:
     """Whether a saved reflection or form holds any text at all."""

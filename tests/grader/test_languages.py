@@ -167,7 +167,7 @@ def test_points_never_depend_on_the_language(run):
 def test_a_chinese_reflection_is_measured_as_chinese(run):
     mine = run["results"][("王芳", "start.my-service")]
     assert mine["status"] == "submitted"  # not "incorrect" as 'one word' by str.split()
-    assert "约" in mine["message"] and "词" in mine["message"]
+    assert "字" in mine["message"]  # counted in characters, as a Chinese reader counts
     short = run["results"][("李雷", "start.my-service")]
     assert short["status"] == "submitted" and run["book"]["李雷"]["start.my-service"] == ""  # never auto-failed
 
@@ -239,7 +239,8 @@ def english_left(page: str, allowed=(), names=()) -> list[str]:
     page = html.unescape(page)
     for name in names:
         page = page.replace(name, " ")
-    return re.findall(r"[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*", page)
+    found = re.findall(r"[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*", page)
+    return [w for w in found if not w.isupper()]  # acronyms (LAST, SERVQUAL, IPA) are names
 
 
 def test_the_chinese_trainees_page_is_in_chinese(run):
@@ -383,6 +384,6 @@ def test_a_form_in_chinese_is_complete_not_unanswered():
     half = {"kind": "mapping", "keys": ["Purpose", "Tasks"], "values": ["为业主解决报修和投诉问题", "接电话"]}
     with i18n.use(ZH):
         status, _s, message, _d, _v = widget_verdict("99-x", spec, {"f.job": {"value": half}})
-    assert status == "submitted" and "Tasks" in message and "讲师" in message
+    assert status == "submitted" and "Tasks" in message and "还不完整" in message
     empty = {"kind": "mapping", "keys": ["Purpose", "Tasks"], "values": ["", " "]}
     assert widget_verdict("99-x", spec, {"f.job": {"value": empty}})[0] == "unanswered"
