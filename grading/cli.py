@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .core.i18n import DEFAULT, LANGUAGES, normalise
+from .core.i18n import DEFAULT, LANGUAGES, _, normalise, use
 from .core.paths import course_root
 
 
@@ -14,6 +14,15 @@ def _language(text: str) -> str:
         return normalise(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _instructor_language(lang: str | None) -> str:
+    """What the instructor reads: --lang, else COURSE_LANG, else English."""
+    try:
+        from .grader.language import instructor_language
+    except ModuleNotFoundError:  # a trainee hand-out has no grader
+        return lang or DEFAULT
+    return instructor_language(lang)
 
 
 def _instructor_only(command: str) -> int:
@@ -89,18 +98,20 @@ def _grade(args) -> int:
     notebooks = [n.strip().removesuffix(".ipynb") for n in args.notebooks.split(",") if n.strip()] \
         if args.notebooks else None
     opts = Options(Path(args.submissions), Path(args.out), notebooks, args.jobs, limits,
-                   keys=Path(args.keys) if args.keys else None, force=args.force, quiet=args.quiet)
-    try:
-        summary = grade(opts)
-    except GradeError as exc:
-        print(f"grade: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\ninterrupted: what was graded is kept; run the same command again to continue",
-              file=sys.stderr)
-        return 130
-    print(f"graded {summary.graded}, reused {summary.cached} cached; wrote {args.out}/gradebook.csv, "
-          f"{args.out}/report.html and {args.out}/feedback/")
+                   keys=Path(args.keys) if args.keys else None, force=args.force, quiet=args.quiet, lang=args.lang)
+    with use(_instructor_language(args.lang)):  # what the instructor reads: --lang, else COURSE_LANG, else English
+        try:
+            summary = grade(opts)
+        except GradeError as exc:
+            print(f"grade: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("\n" + _("interrupted: what was graded is kept; run the same command again to continue"),
+                  file=sys.stderr)
+            return 130
+        print(_("graded {graded}, reused {cached} cached; wrote {gradebook}, {report} and {feedback}").format(
+            graded=summary.graded, cached=summary.cached, gradebook=f"{args.out}/gradebook.csv",
+            report=f"{args.out}/report.html", feedback=f"{args.out}/feedback/"))
     return 0
 
 
@@ -109,16 +120,17 @@ def _rubric(args) -> int:
         from .grader import GradeError, RubricError, export_rubric as export, merge_rubric as merge
     except ModuleNotFoundError:
         return _instructor_only("rubric")
-    try:
-        if args.action == "export":
-            path, n = export(Path(args.outdir), Path(args.csv) if args.csv else None)
-            print(f"wrote {n} answer(s) to grade by hand into {path}")
-        else:
-            n = merge(Path(args.outdir), Path(args.csv))
-            print(f"merged {n} manual score(s); gradebook, feedback and report updated")
-    except (GradeError, RubricError) as exc:
-        print(f"rubric: {exc}", file=sys.stderr)
-        return 2
+    with use(_instructor_language(args.lang)):
+        try:
+            if args.action == "export":
+                path, n = export(Path(args.outdir), Path(args.csv) if args.csv else None, lang=args.lang)
+                print(_("wrote {count} answer(s) to grade by hand into {file}").format(count=n, file=path))
+            else:
+                n = merge(Path(args.outdir), Path(args.csv), lang=args.lang)
+                print(_("merged {count} manual score(s); gradebook, feedback and report updated").format(count=n))
+        except (GradeError, RubricError) as exc:
+            print(f"rubric: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 
@@ -151,23 +163,30 @@ def main(argv=None) -> int:
     p = sub.add_parser("keys", help="(authors) run the masters and record expected answers")
     p.add_argument("notebooks", nargs="*")
     p.set_defaults(run=_keys)
-    p = sub.add_parser("grade", help="(instructors) grade a folder of submissions: gradebook, feedback, report")
-    p.add_argument("submissions", help="one sub-folder per trainee, or files named <trainee>__<notebook>.ipynb")
-    p.add_argument("--out", required=True, help="output folder (gradebook.csv, feedback/, report.html, cache/)")
-    p.add_argument("--notebooks", help="comma-separated notebooks to grade (default: every submitted one with a key)")
-    p.add_argument("--jobs", type=int, default=0, help="notebooks run in parallel (default: number of cores)")
-    p.add_argument("--cell-timeout", type=float, default=60, help="seconds per cell (default 60)")
-    p.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default 600)")
-    p.add_argument("--memory", type=int, default=2048, help="memory limit per kernel in MB (default 2048)")
-    p.add_argument("--max-output", type=int, default=2048, help="output kept per cell in KB (default 2048)")
-    p.add_argument("--keys", help="answer keys folder (default: the package's grading/keys)")
-    p.add_argument("--force", action="store_true", help="ignore cached results and grade everything again")
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p = sub.add_parser("grade", help=_("(instructors) grade a folder of submissions: gradebook, feedback, report"))
+    p.add_argument("submissions", help=_("one sub-folder per trainee, or files named <trainee>__<notebook>.ipynb"))
+    p.add_argument("--out", required=True, help=_("output folder (gradebook.csv, feedback/, report.html, cache/)"))
+    p.add_argument("--notebooks", help=_("comma-separated notebooks to grade (default: every submitted one with a key)"))
+    p.add_argument("--jobs", type=int, default=0, help=_("notebooks run in parallel (default: number of cores)"))
+    p.add_argument("--cell-timeout", type=float, default=60, help=_("seconds per cell (default 60)"))
+    p.add_argument("--timeout", type=float, default=600, help=_("seconds per notebook (default 600)"))
+    p.add_argument("--memory", type=int, default=2048, help=_("memory limit per kernel in MB (default 2048)"))
+    p.add_argument("--max-output", type=int, default=2048, help=_("output kept per cell in KB (default 2048)"))
+    p.add_argument("--keys", help=_("answer keys folder (default: the package's grading/keys)"))
+    p.add_argument("--force", action="store_true", help=_("ignore cached results and grade everything again"))
+    p.add_argument("--quiet", action="store_true", help=_("no progress lines"))
+    p.add_argument("--lang", type=_language, help=_("write every trainee's feedback and notes, and the report, in "
+                                                    "this language: en or zh-CN (default: each trainee's feedback "
+                                                    "in the language of their notebook; the report in COURSE_LANG, "
+                                                    "else English)"))
     p.set_defaults(run=_grade)
-    p = sub.add_parser("rubric", help="(instructors) reflections and forms: export a rubric CSV, merge the filled one")
+    p = sub.add_parser("rubric", help=_("(instructors) reflections and forms: export a rubric CSV, merge the filled one"))
     p.add_argument("action", choices=["export", "merge"])
-    p.add_argument("outdir", help="the --out folder of a grading run")
-    p.add_argument("csv", nargs="?", help="export: where to write (default OUTDIR/rubric.csv); merge: the filled CSV")
+    p.add_argument("outdir", help=_("the --out folder of a grading run"))
+    p.add_argument("csv", nargs="?", help=_("export: where to write (default OUTDIR/rubric.csv); merge: the filled CSV"))
+    p.add_argument("--lang", type=_language, help=_("the rubric sheet and the report in this language: en or zh-CN "
+                                                    "(default: the grading run's --lang, else COURSE_LANG, else "
+                                                    "English)"))
     p.set_defaults(run=_rubric)
     p = sub.add_parser("handout", help="(instructors) the folder handed out to trainees, without instructor material")
     p.add_argument("dir")
@@ -180,5 +199,6 @@ def main(argv=None) -> int:
     p.set_defaults(run=_translations)
     args = parser.parse_args(argv)
     if args.command == "rubric" and args.action == "merge" and not args.csv:
-        parser.error("rubric merge needs the filled CSV: python -m grading rubric merge OUTDIR rubric.csv")
+        with use(_instructor_language(args.lang)):
+            parser.error(_("rubric merge needs the filled CSV: python -m grading rubric merge OUTDIR rubric.csv"))
     return args.run(args)

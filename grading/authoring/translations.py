@@ -35,7 +35,7 @@ KEY_TEXT_FIELDS = {
     "consequence", "style", "criterion", "advice", "per", "what", "order_hint", "message",
     "accept",  # a text answer's accepted names: the translation is accepted too
 }
-ENGINE_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+ENGINE_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def _babel():
@@ -94,9 +94,9 @@ def engine_messages() -> list[tuple[str, str | tuple]]:
     """('', msgid) for every marked message in the engine's code (plural: a (singular, plural) tuple)."""
     from babel.messages.extract import extract_from_dir
     found = []
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
             str(PACKAGE_DIR), method_map=[("**.py", "python")], keywords=ENGINE_KEYWORDS):
-        found.append(("", message))
+        found.append((context or "", message))
     return list(dict.fromkeys(found))
 
 

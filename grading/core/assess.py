@@ -6,11 +6,45 @@ trainee and the grader never disagree about the same answer.
 from __future__ import annotations
 
 from . import keys
+from .i18n import _, key_text, key_texts
 from .rules import Verdict, apply
 from .status import CORRECT, INCORRECT, INVALID, PARTIAL
 from .widget_models import WIDGET_RULES
 
 RECORD_ENV = "GRADING_RECORD_TO"  # set by `python -m grading keys` while running a master
+
+# A rule's texts a person reads (translated from the key's catalogue); the rest is data.
+RULE_TEXTS = ("what", "success", "advice", "per", "order_hint", "message")
+
+
+def _every_language(notebook: str, eid: str, names) -> list:
+    """Each name followed by its translations (an answer may name a concept in any language)."""
+    found = []
+    for name in names:
+        found.append(name)
+        if isinstance(name, str):
+            found += sorted(key_texts(notebook, eid, name) - {name})
+    return list(dict.fromkeys(found))
+
+
+def localised_rule(notebook: str, spec: dict, rule: dict, expected: dict | None = None) -> dict:
+    """`rule` with its texts in the reader's language and its accepted names in every language.
+
+    Judging does not depend on the language: a text answer is accepted in English or in
+    any translation of the expected value, of an `accept` entry or of a `choices` entry.
+    """
+    eid = spec.get("id", "")
+    rule = dict(rule)
+    for name in RULE_TEXTS:
+        if isinstance(rule.get(name), str):
+            rule[name] = key_text(notebook, eid, rule[name])
+    if rule.get("type") == "text":
+        value = (expected or {}).get("value")
+        rule["accept"] = _every_language(notebook, eid, [*([value] if isinstance(value, str) else []),
+                                                         *rule.get("accept", [])])
+        if rule.get("choices"):
+            rule["choices"] = _every_language(notebook, eid, rule["choices"])
+    return rule
 
 
 def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False,
@@ -18,18 +52,21 @@ def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False,
     """Judge a canonical answer; with hidden=True also apply the key's stricter hidden rules."""
     kind = spec["kind"]
     if kind != "code":
+        if not spec.get("notebook"):  # a spec read some other way: its text still comes from its key's catalogue
+            spec = dict(spec, notebook=notebook)
         try:
             return WIDGET_RULES[kind](spec, answer)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a malformed saved answer
-            return Verdict(INVALID, 0.0, f"This saved answer cannot be read ({type(exc).__name__}); "
-                           "answer the exercise again.")
+            return Verdict(INVALID, 0.0, _("This saved answer cannot be read ({error}); "
+                                          "answer the exercise again.").format(error=type(exc).__name__))
     expected = expected or keys.expected_value(notebook, spec)
     if expected is None:
-        return Verdict(INVALID, 0.0, f"No expected answer is recorded for {spec['id']}; "
-                       "the instructor needs to run `make keys`.")
-    verdict = apply(spec["rule"], expected, answer)
+        return Verdict(INVALID, 0.0, _("No expected answer is recorded for {id}; "
+                                       "the instructor needs to run `make keys`.").format(id=spec["id"]))
+    verdict = apply(localised_rule(notebook, spec, spec["rule"], expected), expected, answer)
     if hidden and verdict.status == CORRECT:
         for rule in spec.get("hidden", []):
+            rule = localised_rule(notebook, spec, rule, expected)
             extra = apply(rule, expected, answer)
             if extra.status != CORRECT:
                 return Verdict(extra.status if extra.status != PARTIAL else INCORRECT, 0.0,

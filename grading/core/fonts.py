@@ -37,9 +37,26 @@ def use_course_fonts(rc=None) -> bool:
     if not any(f.fname == path for f in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(path)
         logging.getLogger("matplotlib.font_manager").addFilter(_not_about_cjk_weight)
-    target = matplotlib.rcParams if rc is None else rc
-    family = target.get("font.family", matplotlib.rcParams["font.family"])
-    family = [family] if isinstance(family, str) else list(family)
-    if CJK_FAMILY not in family:
-        target["font.family"] = family + [CJK_FAMILY]
+    if rc is not None:
+        rc["font.family"] = _with_cjk(rc.get("font.family", matplotlib.rcParams["font.family"]))
+        return True
+    # A theme set later (seaborn's set_theme sets font.family to "sans-serif") must keep the
+    # fallback too, in whichever cell the trainee calls it: every value given to font.family
+    # gets the CJK family appended, through rcParams' own validator for that key.
+    validators = matplotlib.RcParams.validate
+    if not getattr(validators["font.family"], "keeps_cjk", False):
+        validators["font.family"] = _keeping_cjk(validators["font.family"])
+    matplotlib.rcParams["font.family"] = matplotlib.rcParams["font.family"]
     return True
+
+
+def _with_cjk(family) -> list:
+    family = [family] if isinstance(family, str) else list(family)
+    return family if CJK_FAMILY in family else family + [CJK_FAMILY]
+
+
+def _keeping_cjk(validate):
+    def validate_family(value):
+        return _with_cjk(validate(value))
+    validate_family.keeps_cjk = True
+    return validate_family

@@ -96,6 +96,11 @@ def _(message: str) -> str:
     return _engine(language()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """The engine message in the current language, where one English word needs two translations."""
+    return _engine(language()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _engine(language()).ngettext(singular, plural, n)
 
@@ -114,18 +119,70 @@ def _key_catalog(notebook: str, lang: str, keys_dir: str) -> dict:
             if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
 
 
+def _keys_dir(keys_dir: Path | None) -> str:
+    """The keys folder in use: `keys.using(folder)` (an archived or test key) moves it."""
+    if keys_dir is not None:
+        return str(keys_dir)
+    from . import keys  # not at import time: keys' own messages use this module
+    return str(getattr(keys, "KEYS_DIR", KEYS_DIR))
+
+
 def key_text(notebook: str, context: str, text, keys_dir: Path | None = None):
     """A key's English `text` in the current language (unchanged if untranslated or not text)."""
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str) or not text or not notebook:
         return text
-    catalog = _key_catalog(notebook, language(), str(keys_dir or KEYS_DIR))
+    catalog = _key_catalog(notebook, language(), _keys_dir(keys_dir))
     return catalog.get((context, text)) or text
 
 
 def key_texts(notebook: str, context: str, text: str, keys_dir: Path | None = None) -> set[str]:
     """Every language's version of a key's text: answers may name a concept in either."""
     found = {text}
+    if not isinstance(text, str) or not notebook:
+        return found
     for lang in LANGUAGES:
         if lang != DEFAULT:
-            found.add(_key_catalog(notebook, lang, str(keys_dir or KEYS_DIR)).get((context, text)) or text)
+            found.add(_key_catalog(notebook, lang, _keys_dir(keys_dir)).get((context, text)) or text)
     return found
+
+
+# -- typography: how a language quotes, lists and joins sentences --------------------------
+
+_FULL_WIDTH_END = tuple("。！？；：，、）」』")  # only CJK punctuation: English text joins as before
+_FULL_WIDTH_START = tuple("（「『")
+_TYPOGRAPHY = {
+    DEFAULT: {"quote": "'{}'", "comma": ", ", "semicolon": "; ", "stop": "."},
+    "zh-CN": {"quote": "“{}”", "comma": "、", "semicolon": "；", "stop": "。"},
+}
+
+
+def _typography() -> dict:
+    return _TYPOGRAPHY.get(language(), _TYPOGRAPHY[DEFAULT])
+
+
+def quoted(text) -> str:
+    """'text' in English, “text” in Chinese."""
+    return _typography()["quote"].format(text)
+
+
+def listed(items, semicolons: bool = False) -> str:
+    """a, b, c in English; a、b、c in Chinese (with semicolons: a; b; c and a；b；c)."""
+    return _typography()["semicolon" if semicolons else "comma"].join(str(x) for x in items)
+
+
+def clauses(parts) -> str:
+    """Clauses as one sentence: 'A; b; c.' in English, 'A；b；c。' in Chinese."""
+    text = _typography()["semicolon"].join(p for p in parts if p)
+    return (text[:1].upper() + text[1:] + _typography()["stop"]) if text else ""
+
+
+def join(*parts) -> str:
+    """Sentences one after another: a space between them, none after Chinese punctuation."""
+    text = ""
+    for part in parts:
+        if not part:
+            continue
+        if text and not text.endswith(_FULL_WIDTH_END) and not part.startswith(_FULL_WIDTH_START):
+            text += " "
+        text += part
+    return text

@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from .i18n import _, join, listed
 from .paths import KEYS_DIR
 
 KINDS = {"code", "choose-one", "choose-many", "buckets", "order", "numeric", "scenario", "reflection", "form"}
@@ -44,25 +45,26 @@ def _load_file(path: Path) -> dict:
 def validate(key, name: str = "key") -> list[str]:
     """Everything wrong with a key's structure, as readable sentences."""
     if not isinstance(key, dict) or "notebook" not in key or not isinstance(key.get("exercises"), list):
-        return ["a key needs 'notebook' and a list of 'exercises'"]
+        return [_("a key needs 'notebook' and a list of 'exercises'")]
     problems, seen = [], set()
     for i, ex in enumerate(key["exercises"]):
         eid = ex.get("id") if isinstance(ex, dict) else None
-        where = f"exercise {eid or '#' + str(i + 1)}"
+        where = _("exercise {id}").format(id=eid or "#" + str(i + 1))
         if not eid:
-            problems.append(f"{where} has no id")
+            problems.append(_("{where} has no id").format(where=where))
             continue
         if eid in seen:
-            problems.append(f"{where} appears twice")
+            problems.append(_("{where} appears twice").format(where=where))
         seen.add(eid)
         if ex.get("kind") not in KINDS:
-            problems.append(f"{where} has kind {ex.get('kind')!r}, not one of {sorted(KINDS)}")
+            problems.append(_("{where} has kind {kind}, not one of {kinds}").format(
+                where=where, kind=repr(ex.get("kind")), kinds=sorted(KINDS)))
         if not isinstance(ex.get("points"), (int, float)) or ex["points"] < 0:
-            problems.append(f"{where} needs points (a number >= 0)")
+            problems.append(_("{where} needs points (a number >= 0)").format(where=where))
         if ex.get("kind") == "code" and not ex.get("answer"):
-            problems.append(f"{where} is a code exercise without 'answer' (the variable name)")
+            problems.append(_("{where} is a code exercise without 'answer' (the variable name)").format(where=where))
         if ex.get("kind") == "code" and "rule" not in ex:
-            problems.append(f"{where} is a code exercise without a 'rule'")
+            problems.append(_("{where} is a code exercise without a 'rule'").format(where=where))
     return problems
 
 
@@ -88,15 +90,16 @@ def exercise(exercise_id: str) -> tuple[str, dict]:
         return index[exercise_id]
     import difflib
     near = difflib.get_close_matches(str(exercise_id), list(index), n=3)
-    tip = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-    raise AnswerKeyError(f"There is no exercise {exercise_id!r} in this course.{tip}")
+    tip = _("Did you mean {names}?").format(names=listed(repr(n) for n in near)) if near else ""
+    raise AnswerKeyError(join(_("There is no exercise {id} in this course.").format(id=repr(exercise_id)), tip))
 
 
 def notebook_key(notebook: str) -> dict:
     """The whole key of one notebook (validated), from the current keys folder."""
     path = KEYS_DIR / f"{notebook}.yml"
     if not path.exists():
-        raise AnswerKeyError(f"No answer key for notebook {notebook!r} (looked for {path.name}).")
+        raise AnswerKeyError(_("No answer key for notebook {notebook} (looked for {file}).").format(
+            notebook=repr(notebook), file=path.name))
     return _load_file(path)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .i18n import _, clauses, join, listed, ngettext, quoted
 from .status import CORRECT, INCORRECT, INVALID, PARTIAL, UNANSWERED  # noqa: F401  (re-exported)
 
 
@@ -20,8 +21,9 @@ class Verdict:
     details: list[str] = field(default_factory=list)
 
 
-def unanswered(what: str = "your answer") -> Verdict:
-    return Verdict(UNANSWERED, 0.0, f"Not answered yet: replace `...` with {what}.")
+def unanswered(what: str | None = None) -> Verdict:
+    return Verdict(UNANSWERED, 0.0, _("Not answered yet: replace `...` with {what}.").format(
+        what=what or _("your answer")))
 
 
 # -- small helpers ---------------------------------------------------------------
@@ -29,10 +31,11 @@ def unanswered(what: str = "your answer") -> Verdict:
 def _kind_name(data: dict) -> str:
     kind = data.get("kind")
     if kind == "other":
-        return f"a {data.get('type', 'value')}"
-    return {"number": "a number", "text": "text", "bool": "True/False", "list": "a list",
-            "set": "a set", "mapping": "a dict", "series": "a pandas Series",
-            "frame": "a DataFrame", "missing": "nothing"}.get(kind, str(kind))
+        return _("a {type}").format(type=data.get("type", "value"))
+    names = {"number": _("a number"), "text": _("text"), "bool": _("True/False"), "list": _("a list"),
+             "set": _("a set"), "mapping": _("a dict"), "series": _("a pandas Series"),
+             "frame": _("a DataFrame"), "missing": _("nothing")}
+    return names.get(kind, str(kind))
 
 
 def _num(x):
@@ -69,13 +72,15 @@ def _key(x) -> str:
 
 
 def _names(labels, limit: int = 4) -> str:
-    shown = ", ".join(f"'{x}'" for x in labels[:limit])
-    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+    shown = listed(quoted(x) for x in labels[:limit])
+    if len(labels) > limit:
+        return _("{names} and {n} more").format(names=shown, n=len(labels) - limit)
+    return shown
 
 
 def _per(rule: dict, n: int) -> str:
     per = rule.get("per")
-    return f"one value per {per} ({n})" if per else f"{n} values"
+    return _("one value per {per} ({n})").format(per=per, n=n) if per else _("{n} values").format(n=n)
 
 
 # -- rules ------------------------------------------------------------------------
@@ -83,15 +88,17 @@ def _per(rule: dict, n: int) -> str:
 def apply(rule: dict, expected: dict, answer: dict) -> Verdict:
     """The verdict for `answer` against `expected` under `rule` (never raises)."""
     if answer.get("kind") == "missing":
-        return unanswered(rule.get("what", "your answer"))
+        return unanswered(rule.get("what"))
     kind = rule.get("type", "exact")
     fn = RULES.get(kind)
     if fn is None:
-        return Verdict(INVALID, 0.0, f"This exercise's key names an unknown rule {kind!r}; tell your instructor.")
+        return Verdict(INVALID, 0.0, _("This exercise's key names an unknown rule {rule}; tell your instructor.").format(
+            rule=repr(kind)))
     try:
         return fn(rule, expected, answer)
     except Exception as exc:  # a judging bug must never crash the trainee's notebook
-        return Verdict(INVALID, 0.0, f"Could not judge this answer ({type(exc).__name__}: {exc}).")
+        return Verdict(INVALID, 0.0, _("Could not judge this answer ({error}).").format(
+            error=f"{type(exc).__name__}: {exc}"))
 
 
 def _number(rule, expected, answer):
@@ -99,37 +106,41 @@ def _number(rule, expected, answer):
         if answer["kind"] in ("list", "series") and len(answer.get("items", answer.get("values", []))) == 1:
             answer = {"kind": "number", "value": (answer.get("items") or answer.get("values"))[0]}
         else:
-            return Verdict(INVALID, 0.0, f"Expected a single number, got {_kind_name(answer)}.")
+            return Verdict(INVALID, 0.0, _("Expected a single number, got {kind}.").format(kind=_kind_name(answer)))
     got, want = _num(answer["value"]), _num(expected["value"])
     if got is None:
-        return Verdict(INVALID, 0.0, "Expected a number, got a missing value (NaN).")
+        return Verdict(INVALID, 0.0, _("Expected a number, got a missing value (NaN)."))
     if _close(got, want, rule):
-        return Verdict(CORRECT, 1.0, rule.get("success", "Correct."))
+        return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
     if rule.get("percent") is False and math.isclose(got, want * 100, rel_tol=1e-3):
-        return Verdict(INCORRECT, 0.0, "Give this as a share between 0 and 1, not a percentage.")
+        return Verdict(INCORRECT, 0.0, _("Give this as a share between 0 and 1, not a percentage."))
     if want and math.isclose(got, -want, rel_tol=1e-3, abs_tol=float(rule.get("tol", 1e-6))):
-        return Verdict(INCORRECT, 0.0, "Right size, wrong sign: check which value you subtract from which.")
-    direction = "higher" if got > want else "lower"
-    return Verdict(INCORRECT, 0.0, f"Not quite: your value is {direction} than expected. {rule.get('advice', '')}".strip())
+        return Verdict(INCORRECT, 0.0, _("Right size, wrong sign: check which value you subtract from which."))
+    off = (_("Not quite: your value is higher than expected.") if got > want
+           else _("Not quite: your value is lower than expected."))
+    return Verdict(INCORRECT, 0.0, join(off, rule.get("advice", "")))
 
 
 def _text(rule, expected, answer):
     if answer["kind"] != "text":
-        return Verdict(INVALID, 0.0, f"Expected text (a name in quotes), got {_kind_name(answer)}.")
+        return Verdict(INVALID, 0.0, _("Expected text (a name in quotes), got {kind}.").format(kind=_kind_name(answer)))
+    # `accept` may hold the name in every language (`assess` adds the key catalogue's translations)
     accepted = [expected.get("value")] + list(rule.get("accept", []))
     if any(norm_text(answer["value"]) == norm_text(a) for a in accepted):
-        return Verdict(CORRECT, 1.0, rule.get("success", "Correct."))
+        return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
     choices = rule.get("choices")
     if choices and not any(norm_text(answer["value"]) == norm_text(c) for c in choices):
-        return Verdict(INVALID, 0.0, f"'{answer['value']}' is not one of the options: {', '.join(choices)}.")
-    return Verdict(INCORRECT, 0.0, f"'{answer['value']}' is not it. {rule.get('advice', '')}".strip())
+        return Verdict(INVALID, 0.0, _("{answer} is not one of the options: {choices}.").format(
+            answer=quoted(answer["value"]), choices=listed(choices)))
+    return Verdict(INCORRECT, 0.0, join(_("{answer} is not it.").format(answer=quoted(answer["value"])),
+                                        rule.get("advice", "")))
 
 
 def _bool(rule, expected, answer):
     if answer["kind"] != "bool":
-        return Verdict(INVALID, 0.0, f"Expected True or False, got {_kind_name(answer)}.")
+        return Verdict(INVALID, 0.0, _("Expected True or False, got {kind}.").format(kind=_kind_name(answer)))
     ok = answer["value"] == expected["value"]
-    return Verdict(CORRECT if ok else INCORRECT, float(ok), "Correct." if ok else "Not this time.")
+    return Verdict(CORRECT if ok else INCORRECT, float(ok), _("Correct.") if ok else _("Not this time."))
 
 
 def _items(data) -> list | None:
@@ -152,34 +163,34 @@ def _collection(rule, expected, answer, ordered=False):
         if answer["kind"] in ("text", "number"):
             got = [answer["value"]]
         else:
-            return Verdict(INVALID, 0.0, f"Expected a list of items, got {_kind_name(answer)}.")
+            return Verdict(INVALID, 0.0, _("Expected a list of items, got {kind}.").format(kind=_kind_name(answer)))
     want = _items(expected)
     gk, wk = [_key(x) for x in got], [_key(x) for x in want]
     if ordered and gk == wk:
-        return Verdict(CORRECT, 1.0, rule.get("success", "Correct, and in the right order."))
+        return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct, and in the right order."))
     missing = [w for w, k in zip(want, wk) if k not in gk]
     extra = [g for g, k in zip(got, gk) if k not in wk]
     if not missing and not extra and len(set(gk)) == len(gk):
         if not ordered:
-            return Verdict(CORRECT, 1.0, rule.get("success", "Correct."))
+            return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
         first = next(i for i, (a, b) in enumerate(zip(gk, wk)) if a != b)
         return Verdict(PARTIAL if rule.get("partial") else INCORRECT,
                        first / len(wk) if rule.get("partial") else 0.0,
-                       f"The right items, but the order goes wrong from position {first + 1}.")
+                       _("The right items, but the order goes wrong from position {n}.").format(n=first + 1))
     parts = []
     if len(gk) != len(wk):
-        parts.append(f"expected {len(wk)} {rule.get('per', 'items')}, got {len(gk)}")
+        parts.append(_("expected {n} {per}, got {got}").format(n=len(wk), per=rule.get("per") or _("items"),
+                                                              got=len(gk)))
     if extra:
-        parts.append(f"{len(extra)} of yours should not be there ({_names(extra)})")
+        parts.append(_("{n} of yours should not be there ({names})").format(n=len(extra), names=_names(extra)))
     if missing:
-        parts.append(f"{len(missing)} expected item(s) are missing")
+        parts.append(_("{n} expected item(s) are missing").format(n=len(missing)))
     if len(set(gk)) != len(gk):
-        parts.append("some items appear twice")
+        parts.append(_("some items appear twice"))
     right = len([k for k in set(gk) if k in wk])
     score = right / len(wk) if rule.get("partial") and wk else 0.0
     score = max(0.0, score - (len(extra) / len(wk) if wk else 0))
-    msg = "; ".join(parts)
-    return Verdict(PARTIAL if score > 0 else INCORRECT, score, msg[0].upper() + msg[1:] + ".")
+    return Verdict(PARTIAL if score > 0 else INCORRECT, score, clauses(parts))
 
 
 def _pairs(data) -> tuple[list, list] | None:
@@ -202,30 +213,32 @@ def _mapping(rule, expected, answer):
     pairs = _pairs(answer)
     if pairs is None:
         if answer["kind"] in ("list", "set"):
-            return Verdict(INVALID, 0.0, f"Expected labelled values ({_per(rule, len(_pairs(expected)[0]))}) "
-                           "such as a Series or dict; got a plain list without labels.")
-        return Verdict(INVALID, 0.0, f"Expected a Series or dict, got {_kind_name(answer)}.")
+            return Verdict(INVALID, 0.0, _("Expected labelled values ({per}) such as a Series or dict; "
+                                           "got a plain list without labels.").format(
+                per=_per(rule, len(_pairs(expected)[0]))))
+        return Verdict(INVALID, 0.0, _("Expected a Series or dict, got {kind}.").format(kind=_kind_name(answer)))
     wl, wv = _pairs(expected)
     gl, gv = pairs
     if len(gl) != len(wl):
-        return Verdict(INCORRECT, 0.0, f"Expected {_per(rule, len(wl))}, got {len(gl)}.")
+        return Verdict(INCORRECT, 0.0, _("Expected {per}, got {got}.").format(per=_per(rule, len(wl)), got=len(gl)))
     got = {_key(k): v for k, v in zip(gl, gv)}
     missing = [k for k in wl if _key(k) not in got]
     if missing:
-        return Verdict(INCORRECT, 0.0, f"The labels do not match: missing {_names(missing)}.")
+        return Verdict(INCORRECT, 0.0, _("The labels do not match: missing {names}.").format(names=_names(missing)))
     wrong = [k for k, v in zip(wl, wv) if not _close(got[_key(k)], v, rule)]
     if not wrong:
         if rule.get("ordered") and [_key(k) for k in gl] != [_key(k) for k in wl]:
-            return Verdict(INCORRECT, 0.0, "The right values, but not in the expected order "
-                           f"({rule.get('order_hint', 'check the sort')}).")
-        return Verdict(CORRECT, 1.0, rule.get("success", "Correct."))
+            return Verdict(INCORRECT, 0.0, _("The right values, but not in the expected order ({hint}).").format(
+                hint=rule.get("order_hint") or _("check the sort")))
+        return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
     share = 1 - len(wrong) / len(wl)
     partial = bool(rule.get("partial")) and share > 0
     signs = [k for k, v in zip(wl, wv) if _num(got[_key(k)]) is not None and _num(v)
              and math.isclose(_num(got[_key(k)]), -_num(v), rel_tol=1e-3)]
-    extra = " Several have the wrong sign: which value do you subtract from which?" if len(signs) == len(wrong) else ""
+    extra = _("Several have the wrong sign: which value do you subtract from which?") if len(signs) == len(wrong) else ""
     return Verdict(PARTIAL if partial else INCORRECT, share if partial else 0.0,
-                   f"{len(wrong)} of {len(wl)} values are off: {_names(wrong)}.{extra}")
+                   join(_("{n} of {total} values are off: {names}.").format(n=len(wrong), total=len(wl),
+                                                                           names=_names(wrong)), extra))
 
 
 def _frame_rows(data, key: list[str]):
@@ -249,23 +262,29 @@ def _frame_rows(data, key: list[str]):
 
 def _frame(rule, expected, answer):
     if answer["kind"] not in ("frame", "series"):
-        return Verdict(INVALID, 0.0, f"Expected a DataFrame, got {_kind_name(answer)}.")
+        return Verdict(INVALID, 0.0, _("Expected a DataFrame, got {kind}.").format(kind=_kind_name(answer)))
     key = list(rule.get("key", []))
     want, got = _frame_rows(expected, key), _frame_rows(answer, key)
     want_rows = expected.get("rows", len(expected["index"]))
     got_rows = answer.get("rows", len(answer["index"]))
     if got_rows != want_rows:
-        return Verdict(INCORRECT, 0.0, f"Expected {want_rows} rows{' (one per ' + rule['per'] + ')' if rule.get('per') else ''}, got {got_rows}.")
+        if rule.get("per"):
+            text = _("Expected {n} rows (one per {per}), got {got}.").format(n=want_rows, per=rule["per"], got=got_rows)
+        else:
+            text = _("Expected {n} rows, got {got}.").format(n=want_rows, got=got_rows)
+        return Verdict(INCORRECT, 0.0, text)
     needed = [c for c in rule.get("columns", list(want))]
     missing = [c for c in needed if norm_text(c) not in got]
     if missing:
-        return Verdict(INCORRECT, 0.0, f"Missing column(s) {_names(missing)}; you have {_names(list(got))}.")
+        return Verdict(INCORRECT, 0.0, _("Missing column(s) {names}; you have {have}.").format(
+            names=_names(missing), have=_names(list(got))))
     order = list(range(want_rows))
     if key:
         gk = [tuple(_key(v) for v in row) for row in zip(*(got[norm_text(k)] for k in key))]
         wk = [tuple(_key(v) for v in row) for row in zip(*(want[norm_text(k)] for k in key))]
         if sorted(gk) != sorted(wk):
-            return Verdict(INCORRECT, 0.0, f"The rows are not the expected ones: check the {', '.join(key)} values.")
+            return Verdict(INCORRECT, 0.0, _("The rows are not the expected ones: check the {columns} values.").format(
+                columns=listed(key)))
         pos = {k: i for i, k in enumerate(gk)}
         order = [pos[k] for k in wk]
     wrong = []
@@ -273,15 +292,15 @@ def _frame(rule, expected, answer):
         w, g = want[norm_text(c)], got[norm_text(c)]
         bad = sum(not _close(g[order[i]], w[i], rule) for i in range(want_rows))
         if bad:
-            wrong.append(f"'{c}' ({bad} row{'s' if bad > 1 else ''})")
+            wrong.append(ngettext("{column} ({n} row)", "{column} ({n} rows)", bad).format(column=quoted(c), n=bad))
     if not wrong:
-        return Verdict(CORRECT, 1.0, rule.get("success", "Correct."))
-    return Verdict(INCORRECT, 0.0, f"Values differ in column {', '.join(wrong)}.")
+        return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
+    return Verdict(INCORRECT, 0.0, _("Values differ in column {columns}.").format(columns=listed(wrong)))
 
 
 def _exact(rule, expected, answer):
     ok = expected == answer
-    return Verdict(CORRECT if ok else INCORRECT, float(ok), "Correct." if ok else "Not this time.")
+    return Verdict(CORRECT if ok else INCORRECT, float(ok), _("Correct.") if ok else _("Not this time."))
 
 
 RULES = {

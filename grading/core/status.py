@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import N_, _
+
 CORRECT, PARTIAL, INCORRECT, UNANSWERED, INVALID = "correct", "partial", "incorrect", "unanswered", "invalid"
 SUBMITTED = "submitted"   # saved for a person to grade (reflections, forms)
 ERROR = "error"           # check() could not run: unknown id, wrong kind of exercise
@@ -19,7 +21,7 @@ GRADED = "graded"         # a person set the points with the rubric
 @dataclass(frozen=True)
 class Status:
     value: str
-    label: str             # in the notebook (check line, widget feedback)
+    label: str             # in the notebook (check line, widget feedback); English, shown with _()
     colour: str            # border / text colour
     background: str = "#f5f5f5"
     page_label: str = ""   # on feedback pages, where it differs from `label`
@@ -28,18 +30,28 @@ class Status:
     def feedback_label(self) -> str:
         return self.page_label or self.label
 
+    @property
+    def shown_label(self) -> str:
+        """`label` in the reader's language."""
+        return _(self.label)
+
+    @property
+    def shown_feedback_label(self) -> str:
+        """`feedback_label` in the reader's language."""
+        return _(self.feedback_label)
+
 
 STATUSES = {s.value: s for s in (
-    Status(CORRECT, "✔ Correct", "#2e7d32", "#e8f5e9"),
-    Status(PARTIAL, "◐ Partly right", "#f9a825", "#fffde7"),
-    Status(INCORRECT, "✘ Not yet", "#c62828", "#ffebee"),
-    Status(UNANSWERED, "○ Not answered", "#9e9e9e", "#f5f5f5"),
-    Status(INVALID, "⚠ Check your answer", "#ef6c00", "#fff3e0"),
-    Status(SUBMITTED, "✎ Saved", "#1565c0", "#e3f2fd", page_label="✎ To be graded by hand"),
-    Status(ERROR, "⚠ Check failed", "#ef6c00", "#fff3e0"),
-    Status(NOT_FOUND, "✘ Variable not found", "#c62828", "#ffebee"),
-    Status(NOT_RUN, "⚠ Not graded", "#ef6c00", "#fff3e0"),
-    Status(GRADED, "✎ Graded by hand", "#1565c0", "#e3f2fd"),
+    Status(CORRECT, N_("✔ Correct"), "#2e7d32", "#e8f5e9"),
+    Status(PARTIAL, N_("◐ Partly right"), "#f9a825", "#fffde7"),
+    Status(INCORRECT, N_("✘ Not yet"), "#c62828", "#ffebee"),
+    Status(UNANSWERED, N_("○ Not answered"), "#9e9e9e", "#f5f5f5"),
+    Status(INVALID, N_("⚠ Check your answer"), "#ef6c00", "#fff3e0"),
+    Status(SUBMITTED, N_("✎ Saved"), "#1565c0", "#e3f2fd", page_label=N_("✎ To be graded by hand")),
+    Status(ERROR, N_("⚠ Check failed"), "#ef6c00", "#fff3e0"),
+    Status(NOT_FOUND, N_("✘ Variable not found"), "#c62828", "#ffebee"),
+    Status(NOT_RUN, N_("⚠ Not graded"), "#ef6c00", "#fff3e0"),
+    Status(GRADED, N_("✎ Graded by hand"), "#1565c0", "#e3f2fd"),
 )}
 
 NOT_ANSWERED = (UNANSWERED, NOT_FOUND, NOT_RUN)   # counted as "not answered" in the class report

@@ -6,22 +6,34 @@
   the trainee's points on everything else (rest-of-total) — near 0 or negative
   means the exercise does not separate stronger from weaker trainees;
 - the most common wrong answers, from the canonical answer values;
-- every problem met while running notebooks.
+- every problem met while running notebooks;
+- reflections and forms shorter than the key asks (never failed for it: listed to read).
 
-Plots are seaborn PNGs embedded as base64, so the page is one file.
+Plots are seaborn PNGs embedded as base64, so the page is one file.  The page is in the
+current language (the instructor's); every figure uses the course fonts, so a trainee
+named 王芳 is drawn with real glyphs.
 """
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import json
 import math
 from pathlib import Path
 
+from ..core import i18n
+from ..core.fonts import use_course_fonts
+from ..core.i18n import N_, _, pgettext
 from ..core.keys import MANUAL_KINDS
 from ..core.status import CORRECT, NOT_ANSWERED, WRONG
 from .feedback_pages import text
+from .language import short_note
+
+# The kinds of exercise as the report names them (English: the key's own word).
+KIND_NAMES = (N_("code"), N_("choose-one"), N_("choose-many"), N_("buckets"), N_("order"), N_("numeric"),
+              N_("scenario"), N_("reflection"), N_("form"))
 
 CSS = """
 body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -121,19 +133,36 @@ def _png(fig) -> str:
     return "<img alt='' src='data:image/png;base64," + base64.b64encode(buf.getvalue()).decode() + "'>"
 
 
-def _plots(df, stats, maximum: float) -> list[tuple[str, str]]:
+@contextlib.contextmanager
+def figure_style():
+    """The look of every figure the grader draws: seaborn's whitegrid, plus the course's CJK font
+    after the theme's font (Chinese labels and names get real glyphs; Latin text is unchanged).
+    The global matplotlib settings are restored afterwards."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import seaborn as sns
+    with plt.rc_context():
+        sns.set_theme(style="whitegrid")
+        use_course_fonts()
+        yield
+
+
+def _plots(df, stats, maximum: float) -> list[tuple[str, str]]:
+    with figure_style():
+        return _draw(df, stats, maximum)
+
+
+def _draw(df, stats, maximum: float) -> list[tuple[str, str]]:
+    import matplotlib.pyplot as plt
     import pandas as pd
     import seaborn as sns
-    sns.set_theme(style="whitegrid")
     plots = []
     share = (df.groupby("trainee")["earned"].sum() / maximum * 100) if maximum else df.groupby("trainee")["earned"].sum()
     fig, ax = plt.subplots(figsize=(8, 3.2))
     sns.histplot(share, bins=list(range(0, 101, 10)), ax=ax, color="#4c72b0")
-    ax.set(xlabel="share of the points (%)", ylabel="trainees", title="Score distribution", xlim=(0, 100))
-    plots.append(("Score distribution", _png(fig)))
+    ax.set(xlabel=_("share of the points (%)"), ylabel=_("trainees"), title=_("Score distribution"), xlim=(0, 100))
+    plots.append((_("Score distribution"), _png(fig)))
     auto = [s for s in stats if not s["manual"]]
     if auto:
         frame = pd.DataFrame({"exercise": [s["exercise"] for s in auto],
@@ -143,22 +172,37 @@ def _plots(df, stats, maximum: float) -> list[tuple[str, str]]:
         height = max(2.5, 0.35 * len(auto) + 1)
         fig, axes = plt.subplots(1, 2, figsize=(11, height), sharey=True)
         sns.barplot(data=frame, y="exercise", x="share correct", ax=axes[0], color="#55a868")
-        axes[0].set(xlim=(0, 1), title="Difficulty: share fully correct", ylabel="")
+        axes[0].set(xlim=(0, 1), title=_("Difficulty: share fully correct"), ylabel="", xlabel=_("share correct"))
         colours = ["#c44e52" if d < 0.2 else "#4c72b0" for d in frame["discrimination"]]
         sns.barplot(data=frame, y="exercise", x="discrimination", ax=axes[1], palette=colours,
                     hue="exercise", legend=False)
-        axes[1].set(xlim=(-1, 1), title="Discrimination (point-biserial; red < 0.2)", ylabel="")
+        axes[1].set(xlim=(-1, 1), title=_("Discrimination (point-biserial; red < 0.2)"), ylabel="",
+                    xlabel=_("discrimination"))
         axes[1].axvline(0, color="#333", lw=0.8)
-        plots.append(("Difficulty and discrimination", _png(fig)))
+        plots.append((_("Difficulty and discrimination"), _png(fig)))
         pivot = df[~df["kind"].isin(MANUAL_KINDS)].assign(score=lambda d: d["earned"] / d["points"].where(d["points"] > 0))
         pivot = pivot.pivot_table(index="trainee", columns="exercise", values="score", aggfunc="first")
         pivot = pivot[[s["exercise"] for s in auto if s["exercise"] in pivot.columns]]
         fig, ax = plt.subplots(figsize=(max(6, 0.45 * pivot.shape[1] + 3), max(2.5, 0.3 * pivot.shape[0] + 1.5)))
-        sns.heatmap(pivot, vmin=0, vmax=1, cmap="RdYlGn", cbar_kws={"label": "share of points"}, ax=ax,
+        sns.heatmap(pivot, vmin=0, vmax=1, cmap="RdYlGn", cbar_kws={"label": _("share of points")}, ax=ax,
                     linewidths=0.5, linecolor="white")
-        ax.set(title="Points per trainee and exercise", xlabel="", ylabel="")
-        plots.append(("Points per trainee and exercise", _png(fig)))
+        ax.set(title=_("Points per trainee and exercise"), xlabel="", ylabel="")
+        plots.append((_("Points per trainee and exercise"), _png(fig)))
     return plots
+
+
+def short_answers(notebooks: list[str], results: dict, keys: dict) -> list[tuple]:
+    """(trainee, notebook, exercise id, length, what is short) for every reflection or form
+    shorter than its key asks: never failed for that, listed for the instructor to read."""
+    found = []
+    for trainee in sorted(results):
+        for nb in notebooks:
+            specs = {ex["id"]: ex for ex in keys[nb]["exercises"]}
+            for ex in results[trainee][nb]["exercises"]:
+                if ex.get("short") and ex["id"] in specs:
+                    note = short_note(nb, specs[ex["id"]], ex["short"])
+                    found.append((trainee, nb, ex["id"], ex.get("length", 0), note))
+    return found
 
 
 def render(notebooks: list[str], results: dict, keys: dict) -> str:
@@ -167,37 +211,55 @@ def render(notebooks: list[str], results: dict, keys: dict) -> str:
     maximum = sum(ex["points"] for nb in notebooks for ex in keys[nb]["exercises"])
     stats = exercise_stats(df, order)
     totals = df.groupby("trainee")["earned"].sum() if not df.empty else None
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Class report</title>"
-             f"<style>{CSS}</style></head><body><h1>Class report — {html.escape(', '.join(notebooks))}</h1>"]
+    parts = [f"<!doctype html><html lang='{i18n.language()}'><head><meta charset='utf-8'><title>"
+             + _("Class report") + f"</title><style>{CSS}</style></head><body><h1>"
+             + _("Class report — {notebooks}").format(notebooks=html.escape(_(", ").join(notebooks))) + "</h1>"]
     if totals is not None and len(totals):
         parts.append("<div>" + "".join(
             f"<span class='kpi'><b>{v}</b>{k}</span>" for k, v in (
-                ("trainees", len(totals)), ("mean points", f"{totals.mean():.1f} / {maximum:g}"),
-                ("median", f"{totals.median():.1f}"), ("lowest", f"{totals.min():g}"),
-                ("highest", f"{totals.max():g}"))) + "</div>")
+                (_("trainees"), len(totals)), (_("mean points"), f"{totals.mean():.1f} / {maximum:g}"),
+                (_("median"), f"{totals.median():.1f}"), (_("lowest"), f"{totals.min():g}"),
+                (_("highest"), f"{totals.max():g}"))) + "</div>")
         for title, img in _plots(df, stats, maximum):
             parts.append(f"<h2>{html.escape(title)}</h2>{img}")
-    parts.append("<h2>Exercises</h2><table><tr><th>Exercise</th><th>Kind</th><th class='num'>Points</th>"
-                 "<th class='num'>Mean</th><th class='num'>Correct</th><th class='num'>Not answered</th>"
-                 "<th class='num'>Discrimination</th><th>Most common wrong answers</th></tr>")
+    heads = (_("Exercises"), _("Exercise"), _("Kind"), pgettext("points available", "Points"), _("Mean"), _("Correct"), _("Not answered"),
+             _("Discrimination"), _("Most common wrong answers"))
+    parts.append("<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th class='num'>{}</th>"
+                 "<th class='num'>{}</th><th class='num'>{}</th><th class='num'>{}</th>"
+                 "<th class='num'>{}</th><th>{}</th></tr>".format(*heads))
     for s in stats:
         disc = "–" if math.isnan(s["discrimination"]) else f"{s['discrimination']:+.2f}"
         wrong = ("<ul class='wrong'>" + "".join(f"<li><code>{html.escape(w)}</code> × {c}</li>"
                                                 for w, c in s["wrong"]) + "</ul>") if s["wrong"] else ""
-        correct = "graded by hand" if s["manual"] else f"{s['correct']:.0%}"
-        parts.append(f"<tr><td><code>{html.escape(s['exercise'])}</code></td><td>{html.escape(s['kind'])}</td>"
+        correct = _("graded by hand") if s["manual"] else f"{s['correct']:.0%}"
+        kind = s["kind"]
+        kind = _(kind) if kind in KIND_NAMES else kind
+        parts.append(f"<tr><td><code>{html.escape(s['exercise'])}</code></td><td>{html.escape(kind)}</td>"
                      f"<td class='num'>{s['points']:g}</td><td class='num'>{s['mean']:.2f}</td>"
                      f"<td class='num'>{correct}</td><td class='num'>{s['unanswered']:.0%}</td>"
                      f"<td class='num'>{disc}</td><td>{wrong}</td></tr>")
     parts.append("</table>")
+    short = short_answers(notebooks, results, keys)
+    if short:  # never failed for being short: listed so a person reads them
+        parts.append("<h2>" + _("Short answers to read ({count})").format(count=len(short)) + "</h2><p>"
+                     + _("These reflections and forms are shorter than the exercise asks. They were not failed "
+                         "for it: read them when you grade with the rubric (a Chinese character counts as half "
+                         "a word).") + "</p>")
+        heads = (_("Trainee"), _("Notebook"), _("Exercise"), _("Words"), _("What is short"))
+        parts.append("<table><tr><th>{}</th><th>{}</th><th>{}</th><th class='num'>{}</th><th>{}</th></tr>"
+                     .format(*heads)
+                     + "".join(f"<tr><td>{html.escape(t)}</td><td>{html.escape(nb)}</td>"
+                               f"<td><code>{html.escape(eid)}</code></td><td class='num'>{length}</td>"
+                               f"<td>{text(note)}</td></tr>" for t, nb, eid, length, note in short) + "</table>")
     problems = [(t, nb, n) for t in sorted(results) for nb in notebooks for n in results[t][nb]["notes"]]
-    parts.append(f"<h2>Problems while grading ({len(problems)})</h2>")
+    parts.append("<h2>" + _("Problems while grading ({count})").format(count=len(problems)) + "</h2>")
     if problems:
-        parts.append("<table><tr><th>Trainee</th><th>Notebook</th><th>What happened</th></tr>"
+        heads = (_("Trainee"), _("Notebook"), _("What happened"))
+        parts.append("<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>".format(*heads)
                      + "".join(f"<tr><td>{html.escape(t)}</td><td>{html.escape(nb)}</td><td>{text(n)}</td></tr>"
                                for t, nb, n in problems) + "</table>")
     else:
-        parts.append("<p>None.</p>")
+        parts.append("<p>" + _("None.") + "</p>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.assess import RECORD_ENV
+from ..core.i18n import _
 from ..core.paths import PACKAGE_DIR
 
 # The code that runs inside a submission's kernel: started as a script, or sent as source text.
@@ -212,7 +213,7 @@ async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zyg
     args = ["--HistoryManager.hist_file=:memory:", "--quiet"]
     if zygote is not None:
         from jupyter_client.connect import write_connection_file
-        connection, _ = write_connection_file(str(root / "connection.json"), transport="ipc",
+        connection, _port = write_connection_file(str(root / "connection.json"), transport="ipc",
                                               ip=str(root / "ipc"), key=secrets.token_hex(16).encode())
         pid = await zygote.fork({"argv": ["-f", connection, *args], "cwd": str(cwd), "env": child_env,
                                  "memory_mb": limits.memory_mb, "log": str(root / "kernel.log")})
@@ -333,7 +334,8 @@ class KernelPool:
             self.waiting[profile] -= 1
         self._fill()
         if isinstance(kernel, Exception):
-            raise RuntimeError(f"the grading kernel could not start ({type(kernel).__name__}: {kernel})")
+            raise RuntimeError(_("the grading kernel could not start ({error})")
+                               .format(error=f"{type(kernel).__name__}: {kernel}"))
         return kernel
 
     def discard(self, kernel: Kernel) -> None:
@@ -460,19 +462,20 @@ async def _extract(kernel: Kernel, names: list[str], limits: Limits, log: RunLog
         return
     if reply is None:
         missing = [n for n in names if n not in log.answers]
-        log.extract_error = ("reading the answers took too long or stopped the kernel"
-                             + (f" (at `{missing[0]}`)" if missing else ""))
+        log.extract_error = (_("reading the answers took too long or stopped the kernel (at `{name}`)")
+                             .format(name=missing[0]) if missing
+                             else _("reading the answers took too long or stopped the kernel"))
     else:
         content = reply["content"]
-        log.extract_error = (f"reading the answers failed ({content.get('ename', 'error')}: "
-                             f"{str(content.get('evalue', ''))[:200]})")
+        log.extract_error = _("reading the answers failed ({error})").format(
+            error=f"{content.get('ename', 'error')}: {str(content.get('evalue', ''))[:200]}")
 
 
 async def _attempt(kernel: Kernel, nb, names, limits: Limits, log: RunLog, skip: set) -> bool:
     """Run every cell, then extract; False when the kernel died or ran out of time."""
     run = _Run()
     task = asyncio.ensure_future(_run_cells(kernel, nb, limits, log, skip, run))
-    done, _ = await asyncio.wait({task}, timeout=limits.timeout)
+    done, _pending = await asyncio.wait({task}, timeout=limits.timeout)
     if not done:
         run.stopped = True
         log.stalled.append(run.current)

@@ -2,7 +2,9 @@
 
 Only messages written to be shown to trainees appear (the verdict messages never
 print expected values), plus the key's first hint for anything not yet right.
-Worked solutions and hidden-check rules are never shown.
+Worked solutions and hidden-check rules are never shown.  The page is written in the
+current language (the grader renders it inside `i18n.use(<the trainee's language>)`);
+the messages inside were written in the submission's language when it was judged.
 """
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ import html
 import re
 from pathlib import Path
 
+from ..core import i18n
+from ..core.i18n import _
 from ..core.status import STATUSES
+from .language import key_text
 
 CSS = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -34,15 +39,15 @@ def text(value) -> str:
 def _exercise_row(ex: dict) -> str:
     status = ex["status"]
     look = STATUSES.get(status)
-    label, colour = (look.feedback_label, look.colour) if look else (status, "#333")
+    label, colour = (_(look.feedback_label), look.colour) if look else (status, "#333")
     earned = "–" if ex["earned"] is None else f"{round(ex['earned'], 2):g}"
     body = f"<div>{text(ex['message'])}</div>"
     if ex.get("details"):
         body += "<ul class='details'>" + "".join(f"<li>{text(d)}</li>" for d in ex["details"]) + "</ul>"
     if ex.get("comment"):
-        body += f"<div class='comment'>Your instructor: {text(ex['comment'])}</div>"
+        body += "<div class='comment'>" + _("Your instructor: {comment}").format(comment=text(ex["comment"])) + "</div>"
     if ex.get("hint"):
-        body += f"<div class='hint'><b>Hint:</b> {text(ex['hint'])}</div>"
+        body += "<div class='hint'>" + _("<b>Hint:</b> {hint}").format(hint=text(ex["hint"])) + "</div>"
     return (f"<tr class='ex ex--{html.escape(status)}' data-exercise='{html.escape(ex['id'])}'>"
             f"<td><b>{text(ex['title'])}</b><br><code>{html.escape(ex['id'])}</code></td>"
             f"<td class='pts'>{earned} / {ex['points']:g}</td>"
@@ -53,29 +58,33 @@ def _exercise_row(ex: dict) -> str:
 def render(trainee: str, notebooks: list[str], results: dict, keys: dict) -> str:
     total = sum(ex["earned"] or 0 for nb in notebooks for ex in results[nb]["exercises"])
     maximum = sum(ex["points"] for nb in notebooks for ex in results[nb]["exercises"])
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-             f"<title>Feedback — {html.escape(trainee)}</title><style>{CSS}</style></head><body>",
-             f"<h1>Feedback for {html.escape(trainee)}</h1>",
-             f"<p class='total'>Total: <b>{round(total, 2):g}</b> of {maximum:g} points</p>"]
+    who = html.escape(trainee)
+    parts = [f"<!doctype html><html lang='{i18n.language()}'><head><meta charset='utf-8'>"
+             "<title>" + _("Feedback — {trainee}").format(trainee=who) + f"</title><style>{CSS}</style></head><body>",
+             "<h1>" + _("Feedback for {trainee}").format(trainee=who) + "</h1>",
+             "<p class='total'>" + _("Total: {earned} of {maximum} points").format(
+                 earned=f"<b>{round(total, 2):g}</b>", maximum=f"{maximum:g}") + "</p>"]
     for nb in notebooks:
         result = results[nb]
         earned = sum(ex["earned"] or 0 for ex in result["exercises"])
         points = sum(ex["points"] for ex in result["exercises"])
-        title = keys[nb].get("title", nb)
+        title = key_text(nb, "module", keys[nb]["title"]) if keys[nb].get("title") else nb
         parts.append(f"<h2>{html.escape(nb)} — {text(title)}: {round(earned, 2):g} / {points:g}</h2>")
         if result["notes"]:
-            parts.append("<div class='notes'><b>While grading this notebook:</b><ul>"
+            parts.append("<div class='notes'><b>" + _("While grading this notebook:") + "</b><ul>"
                          + "".join(f"<li>{text(n)}</li>" for n in result["notes"]) + "</ul></div>")
-        parts.append("<table><tr><th>Exercise</th><th class='pts'>Points</th><th>Result</th><th>Feedback</th></tr>")
+        heads = (_("Exercise"), _("Points"), _("Result"), _("Feedback"))
+        parts.append("<table><tr><th>{}</th><th class='pts'>{}</th><th>{}</th><th>{}</th></tr>".format(*heads))
         parts += [_exercise_row(ex) for ex in result["exercises"]]
         parts.append("</table>")
         if result["errors"]:
-            parts.append("<details><summary>Errors while your notebook ran "
-                         f"({len(result['errors'])})</summary><ul>"
-                         + "".join(f"<li>{text(e)}</li>" for e in result["errors"]) + "</ul></details>")
-    parts.append("<p style='color:#777;margin-top:2rem'>Points come from the values your notebook computes "
-                 "and the answers saved by the exercise widgets, checked by the course grader. "
-                 "Reflections are graded by your instructor.</p></body></html>\n")
+            parts.append("<details><summary>" + _("Errors while your notebook ran ({count})").format(
+                count=len(result["errors"])) + "</summary><ul>"
+                + "".join(f"<li>{text(e)}</li>" for e in result["errors"]) + "</ul></details>")
+    parts.append("<p style='color:#777;margin-top:2rem'>"
+                 + _("Points come from the values your notebook computes and the answers saved by the exercise "
+                     "widgets, checked by the course grader. Reflections are graded by your instructor.")
+                 + "</p></body></html>\n")
     return "\n".join(parts)
 
 

@@ -4,6 +4,10 @@ outputs written from them (gradebook.csv, results.csv, feedback pages, class rep
     OUT/grading.json          the manifest: notebooks, where each result is cached, limits, keys
     OUT/cache/<trainee>/*.json  one result per (trainee, notebook)
     OUT/manual.json           scores set by hand (rubric merge); applied on top, never overwritten
+
+Each result is written in its submission's language (its `lang`), so are the notes added
+here; a trainee's feedback page is in the language of their submissions; the class report
+is in the instructor's language (`--lang`, else COURSE_LANG, else English).
 """
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ import os
 import re
 from pathlib import Path
 
+from ..core import i18n
 from ..core import keys as answer_keys
+from ..core.i18n import _
 from ..core.status import GRADED, SUBMITTED
 
 MANIFEST = "grading.json"
@@ -50,14 +56,16 @@ def load_results(out: Path) -> tuple[list[str], dict, dict]:
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise GradeError(f"{out} holds no finished grading run: run `python -m grading grade` first") from None
+        raise GradeError(_("{folder} holds no finished grading run: run `python -m grading grade` first")
+                         .format(folder=out)) from None
     results = {}
     for trainee, entries in manifest["entries"].items():
         for nb, rel in entries.items():
             try:
                 results.setdefault(trainee, {})[nb] = json.loads((out / rel).read_text(encoding="utf-8"))["result"]
             except (OSError, ValueError, KeyError):
-                raise GradeError(f"the cached result {rel} is missing: run `python -m grading grade` again") from None
+                raise GradeError(_("the cached result {file} is missing: run `python -m grading grade` again")
+                                 .format(file=rel)) from None
     return manifest["notebooks"], results, manifest
 
 
@@ -98,12 +106,14 @@ def apply_manual(results: dict, manual: dict) -> None:
                 m = manual.get(trainee, {}).get(ex["id"])
                 if not m or m.get("score") in (None, ""):
                     continue
-                ex["earned"], ex["status"] = float(m["score"]), GRADED
-                ex["message"] = "Graded by your instructor with the rubric."
-                ex["comment"] = m.get("comment") or ""
-                ex["hint"] = None
-                if m.get("text") and m["text"] != text_digest(ex.get("value")):
-                    result["notes"].append(f"{ex['id']}: the answer changed after it was graded by hand")
+                with i18n.use(result.get("lang")):  # in the language of the result's other messages
+                    ex["earned"], ex["status"] = float(m["score"]), GRADED
+                    ex["message"] = _("Graded by your instructor with the rubric.")
+                    ex["comment"] = m.get("comment") or ""
+                    ex["hint"] = None
+                    if m.get("text") and m["text"] != text_digest(ex.get("value")):
+                        result["notes"].append(_("{exercise}: the answer changed after it was graded by hand")
+                                               .format(exercise=ex["id"]))
 
 
 def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[list[str], list[list[str]]]:
@@ -119,11 +129,13 @@ def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[lis
             row += [points_text(ex["earned"]) for ex in result["exercises"]]
             totals.append(sum(ex["earned"] or 0 for ex in result["exercises"]))
             pending = sum(ex["status"] == SUBMITTED for ex in result["exercises"])
-            extra = result["notes"] + ([f"{pending} answer(s) to grade by hand"] if pending else [])
-            if result["errors"]:
-                extra.append(f"{len(result['errors'])} cell(s) raised errors")
-            if extra:
-                notes.append(f"{nb}: " + "; ".join(extra))
+            with i18n.use(result.get("lang")):  # a submission's notes read in one language
+                extra = result["notes"] + ([_("{count} answer(s) to grade by hand").format(count=pending)]
+                                           if pending else [])
+                if result["errors"]:
+                    extra.append(_("{count} cell(s) raised errors").format(count=len(result["errors"])))
+                if extra:
+                    notes.append(f"{nb}: " + _("; ").join(extra))
         maximum = sum(ex["points"] for nb in notebooks for ex in keys[nb]["exercises"])
         rows.append(row + [points_text(t) for t in totals] + [points_text(sum(totals)), points_text(maximum),
                                                               " | ".join(notes)])
@@ -137,10 +149,19 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
         writer.writerows(rows)
 
 
-def write_outputs(out: Path) -> None:
-    """gradebook.csv, results.csv, feedback/<trainee>.html and report.html from the cached results."""
+def report_language(manifest: dict, lang: str | None = None) -> str:
+    """The class report's language: `lang`, else the run's --lang, else COURSE_LANG, else English."""
+    from .language import instructor_language
+    return instructor_language(lang or manifest.get("lang"))
+
+
+def write_outputs(out: Path, lang: str | None = None) -> None:
+    """gradebook.csv, results.csv, feedback/<trainee>.html and report.html from the cached results.
+
+    Feedback pages are in each trainee's language; the report in `lang` (see `report_language`)."""
     from .class_report import write_report
     from .feedback_pages import write_feedback
+    from .language import trainee_language
     notebooks, results, manifest = load_results(out)
     apply_manual(results, load_manual(out))
     keys = run_keys(notebooks, manifest)
@@ -151,6 +172,9 @@ def write_outputs(out: Path) -> None:
                 for trainee in sorted(results) for nb in notebooks for ex in results[trainee][nb]["exercises"]))
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
-    for trainee in sorted(results):
-        write_feedback(feedback / f"{safe_name(trainee)}.html", trainee, notebooks, results[trainee], keys)
-    write_report(out / "report.html", notebooks, results, keys)
+    with answer_keys.using(manifest.get("keys")):  # the keys' translations come from the run's keys folder
+        for trainee in sorted(results):
+            with i18n.use(trainee_language(results[trainee])):
+                write_feedback(feedback / f"{safe_name(trainee)}.html", trainee, notebooks, results[trainee], keys)
+        with i18n.use(report_language(manifest, lang)):
+            write_report(out / "report.html", notebooks, results, keys)

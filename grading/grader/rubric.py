@@ -6,6 +6,11 @@ merged).  `merge` checks every filled row and stores the scores in
 OUTDIR/manual.json, which every later `grade` run applies on top of the
 automatic results: a re-grade never overwrites a manual score.  For the rows it
 lists, the CSV is the truth: an emptied score removes that manual score.
+
+`words` is the answer's length with a CJK character counted as half a word (English text:
+exactly its words); `short` says, in the instructor's language, what is shorter than the
+key asks (empty otherwise): such answers are never failed automatically, only flagged.
+Criteria and messages are in the instructor's language (`--lang`, else COURSE_LANG, else English).
 """
 from __future__ import annotations
 
@@ -13,24 +18,40 @@ import csv
 import math
 from pathlib import Path
 
+from ..core import i18n
+from ..core import keys as answer_keys
+from ..core.i18n import _
 from ..core.keys import MANUAL_KINDS
-from .gradebook import (MANUAL, load_manual, load_results, manual_text, points_text, run_keys, text_digest,
-                        write_json, write_outputs)
+from .gradebook import (MANUAL, load_manual, load_results, manual_text, points_text, report_language, run_keys,
+                        text_digest, write_json, write_outputs)
+from .language import key_text, short_note, short_parts, text_length
 
-COLUMNS = ["trainee", "notebook", "exercise", "words", "answer", "criteria", "max_points", "score", "comment"]
+COLUMNS = ["trainee", "notebook", "exercise", "words", "short", "answer", "criteria", "max_points", "score",
+           "comment"]
 
 
 class RubricError(ValueError):
     """A filled rubric CSV that cannot be merged; the message lists every bad row."""
 
 
-def export(out: Path, path: Path | None = None) -> tuple[Path, int]:
+def export(out: Path, path: Path | None = None, lang: str | None = None) -> tuple[Path, int]:
     """Write one row per (trainee, hand-graded answer with text) to fill in; returns (path, rows).
     Scores merged earlier are pre-filled, so exporting again never loses them."""
     path = path or out / "rubric.csv"
     notebooks, results, manifest = load_results(out)
     keys = run_keys(notebooks, manifest)
     manual = load_manual(out)
+    with answer_keys.using(manifest.get("keys")), i18n.use(report_language(manifest, lang)):
+        rows = _rows(notebooks, results, keys, manual)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    return path, len(rows)
+
+
+def _rows(notebooks, results, keys, manual) -> list[list]:
     rows = []
     for trainee in sorted(results):
         for nb in notebooks:
@@ -41,29 +62,37 @@ def export(out: Path, path: Path | None = None) -> tuple[Path, int]:
                 reflection = manual_text(ex.get("value"))
                 if not reflection.strip():
                     continue
-                rubric = specs[ex["id"]].get("rubric") or []
-                criteria = "\n".join(f"- {r['criterion']} ({r['points']:g} pt)" for r in rubric)
+                spec = specs[ex["id"]]
+                rubric = spec.get("rubric") or []
+                criteria = "\n".join(_("- {criterion} ({points} pt)").format(
+                    criterion=key_text(nb, ex["id"], r["criterion"]), points=f"{r['points']:g}") for r in rubric)
                 done = manual.get(trainee, {}).get(ex["id"], {})
-                rows.append([trainee, nb, ex["id"], len(reflection.split()), reflection, criteria,
-                             points_text(ex["points"]), points_text(done.get("score")), done.get("comment", "")])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-    return path, len(rows)
+                _length, short = short_parts(spec, ex.get("value"))
+                rows.append([trainee, nb, ex["id"], text_length(reflection), short_note(nb, spec, short), reflection,
+                             criteria, points_text(ex["points"]), points_text(done.get("score")),
+                             done.get("comment", "")])
+    return rows
 
 
-def merge(out: Path, path: Path) -> int:
+def merge(out: Path, path: Path, lang: str | None = None) -> int:
     """Merge the filled rubric CSV; returns how many scores are set. Nothing changes if a row is bad."""
-    notebooks, results, _ = load_results(out)
+    notebooks, results, manifest = load_results(out)
+    with i18n.use(report_language(manifest, lang)):
+        count, manual = _merged(out, path, notebooks, results)
+    write_json(out / MANUAL, {t: v for t, v in sorted(manual.items()) if v})
+    write_outputs(out, lang)
+    return count
+
+
+def _merged(out: Path, path: Path, notebooks, results) -> tuple[int, dict]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
     except OSError as exc:
-        raise RubricError(f"cannot read {path}: {exc.strerror}") from None
+        raise RubricError(_("cannot read {file}: {reason}").format(file=path, reason=exc.strerror)) from None
     if rows and not {"trainee", "exercise", "score"} <= set(rows[0]):
-        raise RubricError(f"{path} needs the columns trainee, exercise and score (as written by rubric export)")
+        raise RubricError(_("{file} needs the columns trainee, exercise and score (as written by rubric export)")
+                          .format(file=path))
     manual = load_manual(out)
     problems, count = [], 0
     for line, row in enumerate(rows, start=2):
@@ -71,7 +100,8 @@ def merge(out: Path, path: Path) -> int:
         ex = next((e for nb in notebooks for e in results.get(trainee, {}).get(nb, {}).get("exercises", [])
                    if e["id"] == eid), None)
         if ex is None or ex["kind"] not in MANUAL_KINDS:
-            problems.append(f"line {line}: no hand-graded exercise {eid!r} for trainee {trainee!r} in this run")
+            problems.append(_("line {line}: no hand-graded exercise {exercise} for trainee {trainee} in this run")
+                            .format(line=line, exercise=repr(eid), trainee=repr(trainee)))
             continue
         raw = (row.get("score") or "").strip().replace(",", ".")
         if not raw:
@@ -80,16 +110,15 @@ def merge(out: Path, path: Path) -> int:
         try:
             score = float(raw)
         except ValueError:
-            problems.append(f"line {line}: score {raw!r} is not a number")
+            problems.append(_("line {line}: score {score} is not a number").format(line=line, score=repr(raw)))
             continue
         if math.isnan(score) or not 0 <= score <= ex["points"]:
-            problems.append(f"line {line}: score {raw} is outside 0..{points_text(ex['points'])} for {eid}")
+            problems.append(_("line {line}: score {score} is outside 0..{maximum} for {exercise}").format(
+                line=line, score=raw, maximum=points_text(ex["points"]), exercise=eid))
             continue
         manual.setdefault(trainee, {})[eid] = {"score": score, "comment": (row.get("comment") or "").strip(),
                                                "text": text_digest(ex.get("value"))}
         count += 1
     if problems:
-        raise RubricError("nothing merged; fix these rows:\n  " + "\n  ".join(problems))
-    write_json(out / MANUAL, {t: v for t, v in sorted(manual.items()) if v})
-    write_outputs(out)
-    return count
+        raise RubricError(_("nothing merged; fix these rows:") + "\n  " + "\n  ".join(problems))
+    return count, manual

@@ -4,10 +4,14 @@ For each (trainee, notebook): read the submission (`submissions`), run the
 notebook in a sandboxed kernel (`execute`), and judge the answers here, in the
 grader's own process (`verdicts`); then write every output (`gradebook`).
 
+Each submission is judged in its own language (`language`: the notebook's
+`metadata.grading.lang`, or `--lang` for everyone); what the instructor reads is in
+`--lang`, else COURSE_LANG, else English.  Points never depend on the language.
+
 Each result is cached in OUTDIR/cache under a hash of the submission files, the
-key files, the limits and every file of the grading package, so an interrupted
-run resumes and a second run over the same folder reproduces the same gradebook
-byte for byte.
+key files, the limits, every file of the grading package, and the language it is
+written in (with that language's catalogues), so an interrupted run resumes and a
+second run over the same folder reproduces the same gradebook byte for byte.
 """
 from __future__ import annotations
 
@@ -22,14 +26,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core import i18n
 from ..core import keys as answer_keys
+from ..core.i18n import _
 from ..core.paths import PACKAGE_DIR, course_root
 from .execute import PRELOAD_ORDER, KernelPool, Limits, RunLog, kernel_env, run_notebook
 from .gradebook import MANIFEST, GradeError, points_text, safe_name, write_json, write_outputs
+from .language import instructor_language, submission_languages
 from .submissions import Submission, discover, notebooks_in, read_answers, read_notebook
 from .verdicts import Attempt, Result, submission_result
 
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"  # 2: results carry their language
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class Options:
     keys: Path | None = None
     force: bool = False
     quiet: bool = False
+    lang: str | None = None   # every trainee's feedback and notes in this language (None: each their own)
 
 
 @dataclass
@@ -69,15 +77,26 @@ def engine_files() -> list[Path]:
     return sorted(p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def cache_key(sub: Submission, limits: Limits) -> str:
+def language_files(notebook: str, lang: str) -> list[Path]:
+    """The catalogues a result in `lang` is written from: the engine's messages and the key's texts."""
+    if lang == i18n.DEFAULT:
+        return []
+    return [i18n.LOCALE_DIR / lang.replace("-", "_") / "LC_MESSAGES" / "grading.po",
+            answer_keys.KEYS_DIR / lang / f"{notebook}.po"]
+
+
+def cache_key(sub: Submission, limits: Limits, lang: str = i18n.DEFAULT) -> str:
     """What a cached result depends on; any change to one of these grades the submission again:
     the grader version and limits, the engine's code, the notebook's key and recorded expected
-    values, and every file of the submission (by name and content)."""
+    values, the language the result is written in and its catalogues, and every file of the
+    submission (by name and content)."""
     h = hashlib.sha256(f"grader {GRADER_VERSION} {json.dumps(limits.as_dict(), sort_keys=True)}".encode())
+    h.update(f"lang {lang}".encode())
     for path in engine_files():
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         _digest_file(h, path)
-    for path in (answer_keys.KEYS_DIR / f"{sub.notebook}.yml", answer_keys.expected_path(sub.notebook)):
+    for path in (answer_keys.KEYS_DIR / f"{sub.notebook}.yml", answer_keys.expected_path(sub.notebook),
+                 *language_files(sub.notebook, lang)):
         h.update(path.name.encode())
         _digest_file(h, path if path.exists() else None)
     for label, path in (("ipynb", sub.ipynb), ("answers", sub.answers)):
@@ -121,12 +140,13 @@ def select_notebooks(opts: Options) -> list[str]:
     if opts.notebooks:
         unknown = [n for n in opts.notebooks if n not in have]
         if unknown:
-            raise GradeError(f"no answer key for {', '.join(unknown)} (keys: {', '.join(sorted(have)) or 'none'})")
+            raise GradeError(_("no answer key for {notebooks} (keys: {keys})").format(
+                notebooks=", ".join(unknown), keys=", ".join(sorted(have)) or _("none")))
         return sorted(set(opts.notebooks))
     chosen = sorted(notebooks_in(opts.submissions) & have)
     if not chosen:
-        raise GradeError(f"no submitted notebook in {opts.submissions} has an answer key "
-                         f"(keys: {', '.join(sorted(have)) or 'none'})")
+        raise GradeError(_("no submitted notebook in {folder} has an answer key (keys: {keys})").format(
+            folder=opts.submissions, keys=", ".join(sorted(have)) or _("none")))
     return chosen
 
 
@@ -140,7 +160,8 @@ class _Progress:
             return
         elapsed = time.monotonic() - self.start
         eta = elapsed / self.done * (self.total - self.done)
-        print(f"[{self.done}/{self.total}] {text}  (eta {eta:.0f} s)", flush=True)
+        print(f"[{self.done}/{self.total}] {text}  " + _("(eta {seconds} s)").format(seconds=f"{eta:.0f}"),
+              flush=True)
 
 
 def preload_for(path: Path) -> tuple[str, ...]:
@@ -159,19 +180,21 @@ def preload_for(path: Path) -> tuple[str, ...]:
 
 
 async def _grade_one(sub: Submission, key: dict, pool: KernelPool | None, opts: Options, reference,
-                     summary: Summary, progress) -> Result:
-    nb, nb_notes = read_notebook(sub.ipynb)
-    saved, ans_notes = read_answers(sub.answers, sub.notebook)
-    names = [ex["answer"] for ex in key["exercises"] if ex["kind"] == "code"]
-    log = None
-    started = time.monotonic()
-    if nb is not None and names and pool is not None:
-        try:
-            log = await run_notebook(pool, nb, sub.files, names, opts.limits, preload_for(sub.ipynb))
-        except Exception as exc:  # a grader bug on one submission must not stop the class
-            log = RunLog(start_error=f"the grader failed on this notebook ({type(exc).__name__}: {exc})")
-    summary.seconds[(sub.trainee, sub.notebook)] = time.monotonic() - started
-    result = submission_result(sub, key, Attempt(nb, nb_notes, saved, ans_notes, log), opts.limits, reference)
+                     summary: Summary, progress, lang: str = i18n.DEFAULT) -> Result:
+    with i18n.use(lang):  # the submission's notes and messages in its own language
+        nb, nb_notes = read_notebook(sub.ipynb)
+        saved, ans_notes = read_answers(sub.answers, sub.notebook)
+        names = [ex["answer"] for ex in key["exercises"] if ex["kind"] == "code"]
+        log = None
+        started = time.monotonic()
+        if nb is not None and names and pool is not None:
+            try:
+                log = await run_notebook(pool, nb, sub.files, names, opts.limits, preload_for(sub.ipynb))
+            except Exception as exc:  # a grader bug on one submission must not stop the class
+                log = RunLog(start_error=_("the grader failed on this notebook ({error})")
+                             .format(error=f"{type(exc).__name__}: {exc}"))
+        summary.seconds[(sub.trainee, sub.notebook)] = time.monotonic() - started
+        result = submission_result(sub, key, Attempt(nb, nb_notes, saved, ans_notes, log), opts.limits, reference)
     earned = sum(e["earned"] or 0 for e in result["exercises"])
     total = sum(e["points"] for e in result["exercises"])
     progress(f"{sub.trainee} {sub.notebook}: {points_text(earned)}/{points_text(total)}"
@@ -188,9 +211,9 @@ async def _run(todo: list, opts: Options, summary: Summary, progress) -> None:
         pool.want(preload_for(t[0].ipynb) for t in needs_kernel)
     gate = asyncio.Semaphore(jobs)
 
-    async def one(sub, key, reference, _needs, digest):
+    async def one(sub, key, reference, _needs, digest, lang):
         async with gate:
-            result = await _grade_one(sub, key, pool, opts, reference, summary, progress)
+            result = await _grade_one(sub, key, pool, opts, reference, summary, progress, lang)
         write_json(cache_path(opts.out, sub.trainee, sub.notebook), {"hash": digest, "result": result})
         summary.graded += 1
 
@@ -204,38 +227,49 @@ async def _run(todo: list, opts: Options, summary: Summary, progress) -> None:
 
 def grade(opts: Options) -> Summary:
     """Grade every submission (resuming from the cache), then write every output."""
+    try:
+        lang = i18n.normalise(opts.lang) if opts.lang else None
+    except ValueError as exc:
+        raise GradeError(str(exc)) from None
     opts = dataclasses.replace(opts, course=Path(opts.course or course_root()).resolve(),
-                               submissions=Path(opts.submissions), out=Path(opts.out))
+                               submissions=Path(opts.submissions), out=Path(opts.out), lang=lang)
+    with i18n.use(instructor_language(opts.lang)):
+        return _grade(opts)
+
+
+def _grade(opts: Options) -> Summary:
     if not opts.submissions.is_dir():
-        raise GradeError(f"{opts.submissions} is not a folder")
+        raise GradeError(_("{folder} is not a folder").format(folder=opts.submissions))
     summary = Summary(out=opts.out)
     with answer_keys.using(opts.keys):
         notebooks = select_notebooks(opts)
         keys = {nb: answer_keys.notebook_key(nb) for nb in notebooks}
         subs = discover(opts.submissions, notebooks)
         if not subs:
-            raise GradeError(f"no submissions found in {opts.submissions}")
+            raise GradeError(_("no submissions found in {folder}").format(folder=opts.submissions))
         opts.out.mkdir(parents=True, exist_ok=True)
         references = {nb: _reference(opts.course, nb) for nb in notebooks}
         todo, entries = [], {}
         for trainee in sorted(subs):
+            langs = submission_languages(subs[trainee], opts.lang)
             for nb in notebooks:
                 sub = subs[trainee][nb]
-                digest = cache_key(sub, opts.limits)
+                digest = cache_key(sub, opts.limits, langs[nb])
                 path = cache_path(opts.out, trainee, nb)
                 entries.setdefault(trainee, {})[nb] = path.relative_to(opts.out).as_posix()
                 if not opts.force and load_cached(path, digest) is not None:
                     summary.cached += 1
                     continue
                 needs = sub.ipynb is not None and any(ex["kind"] == "code" for ex in keys[nb]["exercises"])
-                todo.append((sub, keys[nb], references[nb], needs, digest))
+                todo.append((sub, keys[nb], references[nb], needs, digest, langs[nb]))
         progress = _Progress(len(todo), opts.quiet)
         if not opts.quiet and summary.cached:
-            print(f"{summary.cached} result(s) already graded (cached); {len(todo)} to grade", flush=True)
+            print(_("{cached} result(s) already graded (cached); {todo} to grade").format(
+                cached=summary.cached, todo=len(todo)), flush=True)
         if todo:
             asyncio.run(_run(todo, opts, summary, progress))
         write_json(opts.out / MANIFEST, {"format": 1, "notebooks": notebooks, "entries": entries,
-                                         "limits": opts.limits.as_dict(),
+                                         "limits": opts.limits.as_dict(), "lang": opts.lang,
                                          "keys": str(Path(opts.keys).resolve()) if opts.keys else None})
-        write_outputs(opts.out)
+        write_outputs(opts.out, i18n.language())
     return summary

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.i18n import _
+
 SEP = "__"
 MAX_FILES = 500  # files copied from a trainee folder into the scratch copy
 
@@ -59,7 +61,7 @@ def discover(root: Path, notebooks: list[str]) -> dict[str, dict[str, Submission
                 s.others = [p.name for p in files if p.suffix == ".ipynb"  # e.g. a renamed copy
                             and p.name.lower() not in {f"{n}.ipynb".lower() for n in notebooks}]
         elif entry.is_file() and SEP in entry.name:
-            trainee, _, rest = entry.name.partition(SEP)
+            trainee, _sep, rest = entry.name.partition(SEP)
             for nb in notebooks:
                 if rest == f"{nb}.ipynb":
                     sub(trainee, nb).ipynb = entry
@@ -88,37 +90,42 @@ def notebooks_in(root: Path) -> set[str]:
 
 def _where(exc: ValueError) -> str:
     line = getattr(exc, "lineno", None)
-    return f" (line {line}, column {getattr(exc, 'colno', '?')})" if line else ""
+    return _(" (line {line}, column {column})").format(line=line, column=getattr(exc, "colno", "?")) if line else ""
 
 
-def _read_json(path: Path, what: str, if_invalid: str):
-    """(parsed JSON, None), or (None, a sentence on why `what` could not be used)."""
+def _read_json(path: Path, invalid: str, unreadable: str):
+    """(parsed JSON, None), or (None, a sentence on why the file could not be used).
+
+    `invalid` and `unreadable` are the sentences, with {where} and {reason} to fill in."""
     try:
         return json.loads(path.read_text(encoding="utf-8", errors="replace")), None
     except ValueError as exc:
-        return None, f"the {what} is not valid JSON{_where(exc)}{if_invalid}"
+        return None, invalid.format(where=_where(exc))
     except OSError as exc:
-        return None, f"the {what} could not be read ({exc.strerror})"
+        return None, unreadable.format(reason=exc.strerror)
 
 
 def read_notebook(path: Path | None):
     """(notebook as nbformat v4 or None, notes)."""
     if path is None:
-        return None, ["notebook not submitted"]
+        return None, [_("notebook not submitted")]
     import nbformat
-    raw, problem = _read_json(path, "notebook file", "; it could not be run")
+    raw, problem = _read_json(path, _("the notebook file is not valid JSON{where}; it could not be run"),
+                              _("the notebook file could not be read ({reason})"))
     if problem:
         return None, [problem]
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
-        return None, ["the notebook file is JSON but not a notebook; it could not be run"]
+        return None, [_("the notebook file is JSON but not a notebook; it could not be run")]
     notes = []
     major = raw.get("nbformat")
     try:
         nb = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as exc:
-        return None, [f"the notebook could not be read as a notebook ({type(exc).__name__}); it could not be run"]
+        return None, [_("the notebook could not be read as a notebook ({error}); it could not be run")
+                      .format(error=type(exc).__name__)]
     if isinstance(major, int) and major < 4:
-        notes.append(f"the notebook was in the old format {major}; it was converted to format 4 to run it")
+        notes.append(_("the notebook was in the old format {version}; it was converted to format 4 to run it")
+                     .format(version=major))
     for cell in nb.cells:  # hand-edited files: make every cell well formed enough to run
         if not isinstance(cell.get("source", ""), str):
             src = cell.get("source")
@@ -130,16 +137,19 @@ def read_notebook(path: Path | None):
 def read_answers(path: Path | None, notebook: str):
     """(exercise id -> saved record, or None when there is nothing usable; notes)."""
     if path is None:
-        return None, [f"no answers file ({notebook}.answers.json) was submitted: "
-                      "widget exercises count as not answered"]
-    data, problem = _read_json(path, "answers file", ": widget exercises count as not answered")
+        return None, [_("no answers file ({file}) was submitted: widget exercises count as not answered")
+                      .format(file=f"{notebook}.answers.json")]
+    data, problem = _read_json(path, _("the answers file is not valid JSON{where}: widget exercises count as "
+                                       "not answered"),
+                               _("the answers file could not be read ({reason})"))
     if problem:
         return None, [problem]
     if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
-        return None, ["the answers file does not have the expected layout: widget exercises count as not answered"]
+        return None, [_("the answers file does not have the expected layout: widget exercises count as "
+                        "not answered")]
     notes = []
     if data.get("notebook") not in (None, notebook):
-        notes.append(f"the answers file says it belongs to {data.get('notebook')!r}")
+        notes.append(_("the answers file says it belongs to {notebook}").format(notebook=repr(data.get("notebook"))))
     return {str(k): v for k, v in data["exercises"].items() if isinstance(v, dict)}, notes
 
 
@@ -157,7 +167,7 @@ def structure_notes(nb, key: dict, reference=None) -> list[str]:
         seen = []
         for cell in notebook.cells:
             if cell.cell_type == "code":
-                for _, eid in _CALL.findall(cell.source):
+                for _call, eid in _CALL.findall(cell.source):
                     if eid not in seen:
                         seen.append(eid)
         return seen
@@ -167,10 +177,11 @@ def structure_notes(nb, key: dict, reference=None) -> list[str]:
         ids = [ex["id"] for ex in key["exercises"]]
         want = [i for i in sequence(reference) if i in ids]
         got = [i for i in sequence(nb) if i in ids]
-        notes += [f"the cell with check/show for {i} is missing (deleted?)" for i in want if i not in got]
+        notes += [_("the cell with check/show for {exercise} is missing (deleted?)").format(exercise=i)
+                  for i in want if i not in got]
         common = [i for i in got if i in want]
         if common != [i for i in want if i in common]:
-            notes.append("exercise cells are not in their original order (re-ordered?)")
+            notes.append(_("exercise cells are not in their original order (re-ordered?)"))
     for ex in key["exercises"]:
         if ex["kind"] != "code":
             continue
@@ -180,5 +191,6 @@ def structure_notes(nb, key: dict, reference=None) -> list[str]:
         first_check = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                             and re.search(rf"""check\(\s*["']{re.escape(ex['id'])}["']""", c.source)), None)
         if first_answer is not None and first_check is not None and first_check < first_answer:
-            notes.append(f"the check cell of {ex['id']} comes before its answer cell (re-ordered?)")
+            notes.append(_("the check cell of {exercise} comes before its answer cell (re-ordered?)")
+                         .format(exercise=ex["id"]))
     return notes

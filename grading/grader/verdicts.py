@@ -11,9 +11,13 @@ import difflib
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from ..core import i18n
 from ..core.assess import assess
-from ..core.status import CORRECT, INVALID, NOT_FOUND, NOT_RUN, SUBMITTED, UNANSWERED
+from ..core.i18n import _
+from ..core.keys import MANUAL_KINDS
+from ..core.status import CORRECT, INCORRECT, INVALID, NOT_FOUND, NOT_RUN, SUBMITTED, UNANSWERED
 from .execute import Limits, RunLog
+from .language import has_text, key_text, part_labels, short_parts, tr
 from .submissions import Submission, assigns, structure_notes
 
 
@@ -29,6 +33,8 @@ class ExerciseResult(TypedDict, total=False):
     value: dict | None     # the canonical answer that was judged
     hint: str | None       # the key's first hint, for anything not yet right
     comment: str           # the instructor's, once graded by hand
+    length: int            # reflections and forms: length in words (a CJK character is half a word)
+    short: list            # reflections and forms: shorter than the key asks ([''] or the form's parts)
 
 
 class Result(TypedDict):
@@ -40,6 +46,7 @@ class Result(TypedDict):
     errors: list           # every cell error, for the feedback page
     exercises: list        # of ExerciseResult, in key order
     attempts: int
+    lang: str              # the language its notes and messages are written in
 
 
 @dataclass
@@ -54,10 +61,12 @@ class Attempt:
 
 def cell_ref(nb, index) -> str:
     if nb is None or index is None or not 0 <= index < len(nb.cells):
-        return "a cell"
+        return _("a cell")
     first = next((line.strip() for line in nb.cells[index].source.splitlines() if line.strip()), "")
     first = first if len(first) <= 48 else first[:45] + "..."
-    return f"cell {index + 1} (`{first}`)" if first else f"cell {index + 1}"
+    if first:
+        return _("cell {number} (`{first_line}`)").format(number=index + 1, first_line=first)
+    return _("cell {number}").format(number=index + 1)
 
 
 def run_notes(nb, log: RunLog | None, limits: Limits) -> tuple[list[str], list[str]]:
@@ -68,22 +77,28 @@ def run_notes(nb, log: RunLog | None, limits: Limits) -> tuple[list[str], list[s
     if log.start_error:
         problems.append(log.start_error)
     for i in log.died:
-        problems.append(f"the kernel died in {cell_ref(nb, i)}; the notebook was run again without it")
+        problems.append(_("the kernel died in {cell}; the notebook was run again without it")
+                        .format(cell=cell_ref(nb, i)))
     for i in log.stalled:
-        problems.append(f"the notebook ran past its time limit ({limits.timeout:g} s) in {cell_ref(nb, i)}; "
-                        "it was run again without that cell")
+        problems.append(_("the notebook ran past its time limit ({seconds} s) in {cell}; "
+                          "it was run again without that cell").format(seconds=f"{limits.timeout:g}",
+                                                                        cell=cell_ref(nb, i)))
     for i in log.timeouts:
-        problems.append(f"{cell_ref(nb, i)} was stopped after {limits.cell_timeout:g} s (time limit per cell)")
+        problems.append(_("{cell} was stopped after {seconds} s (time limit per cell)")
+                        .format(cell=cell_ref(nb, i), seconds=f"{limits.cell_timeout:g}"))
     for i in log.memory:
-        problems.append(f"{cell_ref(nb, i)} ran out of memory (limit {limits.memory_mb} MB)")
+        problems.append(_("{cell} ran out of memory (limit {megabytes} MB)")
+                        .format(cell=cell_ref(nb, i), megabytes=limits.memory_mb))
     for i in log.overflow:
-        problems.append(f"{cell_ref(nb, i)} printed more than {limits.max_output_kb} KB; the rest was discarded")
+        problems.append(_("{cell} printed more than {kilobytes} KB; the rest was discarded")
+                        .format(cell=cell_ref(nb, i), kilobytes=limits.max_output_kb))
     if log.extract_error:
         problems.append(log.extract_error)
     shown = set(log.timeouts) | set(log.memory)
     for i, ename, evalue in log.errors:
         if i not in shown:
-            errors.append(f"{cell_ref(nb, i)} raised {ename}" + (f": {evalue}" if evalue else ""))
+            errors.append(_("{cell} raised {error}").format(
+                cell=cell_ref(nb, i), error=ename + (f": {evalue}" if evalue else "")))
     return problems, errors
 
 
@@ -92,63 +107,95 @@ def _not_found(var: str, nb, log: RunLog) -> str:
     assign = assigns(var)
     left_out = [i for i in log.skipped if assign.search(nb.cells[i].source)]
     if left_out:
-        return (f"Variable `{var}` was never set: {cell_ref(nb, left_out[0])}, which computes "
-                "it, was left out because it stopped the kernel or ran out of time or memory.")
-    failed = [(i, ename) for i, ename, _ in log.errors if assign.search(nb.cells[i].source)]
+        return _("Variable `{name}` was never set: {cell}, which computes it, was left out because it "
+                 "stopped the kernel or ran out of time or memory.").format(name=var, cell=cell_ref(nb, left_out[0]))
+    failed = [(i, ename) for i, ename, _evalue in log.errors if assign.search(nb.cells[i].source)]
     if failed:
         i, ename = failed[-1]
-        return f"Variable `{var}` was never set: {cell_ref(nb, i)}, which computes it, raised {ename}."
+        return _("Variable `{name}` was never set: {cell}, which computes it, raised {error}.").format(
+            name=var, cell=cell_ref(nb, i), error=ename)
     near = difflib.get_close_matches(var, log.names, n=2, cutoff=0.6)
-    tip = f" (the notebook has {', '.join(f'`{n}`' for n in near)})" if near else ""
-    return (f"Variable `{var}` not found — did you rename it or delete its cell?{tip} "
-            f"Keep the name `{var}`: the grader reads the answer from it.")
+    names = _(", ").join(f"`{n}`" for n in near)
+    tip = _(" (the notebook has {names})").format(names=names) if near else ""
+    return _("Variable `{name}` not found — did you rename it or delete its cell?{tip} "
+             "Keep the name `{name}`: the grader reads the answer from it.").format(name=var, tip=tip)
 
 
 def code_verdict(notebook: str, spec: dict, attempt: Attempt):
     """(status, score, message, details, canonical value) of one code exercise."""
     var, nb, log = spec["answer"], attempt.nb, attempt.log
     if nb is None:
-        reason = attempt.nb_notes[0] if attempt.nb_notes else "the notebook could not be run"
-        return NOT_RUN, 0.0, f"Not graded: {reason}.", [], None
+        reason = attempt.nb_notes[0] if attempt.nb_notes else _("the notebook could not be run")
+        return NOT_RUN, 0.0, _("Not graded: {reason}.").format(reason=reason), [], None
     if log is None or log.start_error:
-        return NOT_RUN, 0.0, "Not graded: the notebook could not be run.", [], None
+        return NOT_RUN, 0.0, _("Not graded: the notebook could not be run."), [], None
     got = log.answers.get(var)
     if got is None:
-        return NOT_RUN, 0.0, f"Not graded: {log.extract_error or 'the notebook did not finish'}.", [], None
+        reason = log.extract_error or _("the notebook did not finish")
+        return NOT_RUN, 0.0, _("Not graded: {reason}.").format(reason=reason), [], None
     if not got.get("found"):
         return NOT_FOUND, 0.0, _not_found(var, nb, log), [], None
     if "error" in got:
-        return INVALID, 0.0, f"Your `{var}` could not be read ({got['error']}).", [], None
+        return INVALID, 0.0, _("Your `{name}` could not be read ({error}).").format(name=var, error=got["error"]), \
+            [], None
     data = got.get("data")
     try:
         verdict = assess(notebook, spec, data, hidden=True)
     except Exception as exc:  # a judging bug must not stop the class
-        return INVALID, 0.0, f"Could not judge this answer ({type(exc).__name__}).", [], data
-    return verdict.status, verdict.score, verdict.message, list(verdict.details), data
+        return INVALID, 0.0, _("Could not judge this answer ({error}).").format(error=type(exc).__name__), [], data
+    return verdict.status, verdict.score, *_shown(notebook, spec, verdict), data
+
+
+def _shown(notebook: str, spec: dict, verdict) -> tuple[str, list]:
+    """A verdict's message and details in the current language (the engine's own messages, marked
+    where core defines them, and the key's texts, such as a rule's `success` or `message`)."""
+    def show(text):
+        return key_text(notebook, spec["id"], tr(text)) if isinstance(text, str) else text
+    return show(verdict.message), [show(d) for d in verdict.details]
 
 
 def widget_verdict(notebook: str, spec: dict, saved: dict | None):
     if saved is None:
-        return UNANSWERED, 0.0, "Not answered: no usable answers file was submitted with the notebook.", [], None
+        return UNANSWERED, 0.0, _("Not answered: no usable answers file was submitted with the notebook."), [], None
     record = saved.get(spec["id"])
     if not record or "value" not in record:
-        return UNANSWERED, 0.0, "Not answered (nothing was saved for this exercise).", [], None
+        return UNANSWERED, 0.0, _("Not answered (nothing was saved for this exercise)."), [], None
     data = record["value"]
     if not isinstance(data, dict) or "kind" not in data:
-        return INVALID, 0.0, "Your saved answer could not be read.", [], None
+        return INVALID, 0.0, _("Your saved answer could not be read."), [], None
     try:
         verdict = assess(notebook, spec, data, hidden=True)
     except Exception:
-        return INVALID, 0.0, "Your saved answer could not be read (it does not fit this exercise).", [], None
-    return verdict.status, verdict.score, verdict.message, list(verdict.details), data
+        return INVALID, 0.0, _("Your saved answer could not be read (it does not fit this exercise)."), [], None
+    if spec["kind"] in MANUAL_KINDS and verdict.status in (UNANSWERED, INCORRECT) and has_text(data):
+        return SUBMITTED, 0.0, *_for_instructor(notebook, spec, data), data
+    return verdict.status, verdict.score, *_shown(notebook, spec, verdict), data
+
+
+def _for_instructor(notebook: str, spec: dict, data: dict) -> tuple[str, list]:
+    """A reflection or form with text is never failed for being short or incomplete (a short
+    Chinese text must not count as "5 words"): it goes to the instructor, flagged."""
+    length, short = short_parts(spec, data)
+    if spec["kind"] == "form" and short:
+        return _("Saved, but some parts are short or empty: {parts}. Your instructor grades the content "
+                 "with the rubric.").format(parts=part_labels(notebook, spec, short)), []
+    if spec["kind"] == "form":
+        return _("Saved: all {count} parts are filled in. Your instructor grades the content with the "
+                 "rubric.").format(count=len(spec.get("fields", []))), []
+    if short:
+        return _("Saved, but it is short: {length} words; the exercise asks for at least {need}. Your "
+                 "instructor grades this with the rubric.").format(length=length, need=spec.get("min_words")), []
+    return _("Saved ({length} words). Your instructor grades this with the rubric.").format(length=length), []
 
 
 def _notes(sub: Submission, key: dict, attempt: Attempt, problems: list[str], reference) -> list[str]:
     notebook = key["notebook"]
     if sub.ipynb is None and sub.answers is None:
         others = [n for n in sub.others if n != f"{notebook}.ipynb"]
-        seen = f" (the folder has {', '.join(others[:3])}{' …' if len(others) > 3 else ''})" if others else ""
-        return [f"not submitted{seen}"]
+        if others:
+            files = _(", ").join(others[:3]) + (" …" if len(others) > 3 else "")
+            return [_("not submitted (the folder has {files})").format(files=files)]
+        return [_("not submitted")]
     has_code = any(spec["kind"] == "code" for spec in key["exercises"])
     has_widgets = any(spec["kind"] != "code" for spec in key["exercises"])
     return ((list(attempt.nb_notes) if has_code or sub.ipynb is not None else [])
@@ -157,25 +204,30 @@ def _notes(sub: Submission, key: dict, attempt: Attempt, problems: list[str], re
 
 
 def submission_result(sub: Submission, key: dict, attempt: Attempt, limits: Limits, reference=None) -> Result:
-    """The result of one (trainee, notebook): every exercise judged, plus notes."""
+    """The result of one (trainee, notebook): every exercise judged, plus notes, in the current
+    language (the grader judges each submission inside `i18n.use(<its language>)`)."""
     notebook = key["notebook"]
     problems, errors = run_notes(attempt.nb, attempt.log, limits)
     absent = sub.ipynb is None and sub.answers is None
     exercises = []
     for spec in key["exercises"]:
         if absent:
-            status, score, message, details, value = UNANSWERED, 0.0, "Not submitted.", [], None
+            status, score, message, details, value = UNANSWERED, 0.0, _("Not submitted."), [], None
         elif spec["kind"] == "code":
             status, score, message, details, value = code_verdict(notebook, spec, attempt)
         else:
             status, score, message, details, value = widget_verdict(notebook, spec, attempt.saved)
         hints = spec.get("hints") or []
-        exercises.append(ExerciseResult(
-            id=spec["id"], title=spec.get("title", spec["id"]), kind=spec["kind"], points=spec["points"],
+        ex = ExerciseResult(
+            id=spec["id"], title=key_text(notebook, spec["id"], spec["title"]) if "title" in spec else spec["id"],
+            kind=spec["kind"], points=spec["points"],
             status=status, earned=None if status == SUBMITTED else round(score * spec["points"], 4),
             message=message, details=details, value=value,
-            hint=hints[0] if hints and status not in (CORRECT, SUBMITTED) else None))
+            hint=key_text(notebook, spec["id"], hints[0]) if hints and status not in (CORRECT, SUBMITTED) else None)
+        if spec["kind"] in MANUAL_KINDS and has_text(value):
+            ex["length"], ex["short"] = short_parts(spec, value)
+        exercises.append(ex)
     return Result(trainee=sub.trainee, notebook=notebook, submitted=not absent,
                   notes=_notes(sub, key, attempt, problems, reference), errors=errors, exercises=exercises,
-                  attempts=attempt.log.attempts if attempt.log else 0)
+                  attempts=attempt.log.attempts if attempt.log else 0, lang=i18n.language())
 

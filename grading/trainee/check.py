@@ -13,6 +13,7 @@ from pathlib import Path
 from ..core import keys
 from ..core.assess import RECORD_ENV, assess
 from ..core.canon import to_data
+from ..core.i18n import _, join, key_text
 from ..core.rules import Verdict
 from ..core.status import CORRECT, ERROR, STATUSES, SUBMITTED
 from . import answers_file
@@ -36,14 +37,14 @@ class CheckResult:
 
     @property
     def label(self) -> str:
-        return STATUSES[self.status].label if self.status in STATUSES else self.status
+        return STATUSES[self.status].shown_label if self.status in STATUSES else self.status
 
     def _lines(self) -> list[str]:
         lines = [self.verdict.message, *self.verdict.details]
         if self.passed and self.hidden_note:
-            lines.append("Further checks run when your work is graded.")
+            lines.append(_("Further checks run when your work is graded."))
         if not self.passed and self.has_help and self.status != SUBMITTED:
-            lines.append(f'Stuck? Run hint("{self.exercise_id}") for a hint.')
+            lines.append(_('Stuck? Run hint("{id}") for a hint.').format(id=self.exercise_id))
         return [line for line in lines if line]
 
     def __repr__(self) -> str:
@@ -89,7 +90,8 @@ def save_answer(notebook: str, spec: dict, data: dict, verdict: Verdict) -> None
                             attempts=record.get("attempts", 0) + (data.get("kind") != "missing"))
     except OSError as exc:
         import warnings
-        warnings.warn(f"Could not save your answer to {path}: {exc}. It still counts in this session.")
+        warnings.warn(_("Could not save your answer to {path}: {error}. It still counts in this session.").format(
+            path=path, error=exc))
 
 
 def note_help(notebook: str, exercise_id: str, **seen) -> None:
@@ -107,8 +109,8 @@ def check(exercise_id: str, value=...) -> CheckResult:
         return found
     notebook, spec = found
     if spec["kind"] != "code":
-        return CheckResult(exercise_id, Verdict(ERROR, 0.0, f"{exercise_id} is answered with its widget: "
-                                                f'run show("{exercise_id}").'))
+        return CheckResult(exercise_id, Verdict(ERROR, 0.0, _('{id} is answered with its widget: '
+                                                              'run show("{id}").').format(id=exercise_id)))
     data = to_data(value)
     recording = bool(os.environ.get(RECORD_ENV)) and data.get("kind") != "missing"
     if recording:
@@ -139,12 +141,15 @@ def hint(exercise_id: str) -> _Markdown:
     notebook, spec = found
     hints = spec.get("hints") or []
     if not hints:
-        return _Markdown(f"There are no hints for {exercise_id}.")
+        return _Markdown(_("There are no hints for {id}.").format(id=exercise_id))
     seen = answers_file.read(answers_file.answers_path(notebook))["exercises"].get(exercise_id, {})
     n = min(seen.get("hints_seen", 0) + 1, len(hints))
     note_help(notebook, exercise_id, hints_seen=n)
-    more = f" Run hint again for hint {n + 1} of {len(hints)}." if n < len(hints) else " That was the last hint."
-    return _Markdown(f"**Hint {n} of {len(hints)}** ({exercise_id}): {hints[n - 1]}{more}")
+    more = (_("Run hint again for hint {n} of {total}.").format(n=n + 1, total=len(hints)) if n < len(hints)
+            else _("That was the last hint."))
+    text = _("**Hint {n} of {total}** ({id}): {hint}").format(n=n, total=len(hints), id=exercise_id,
+                                                             hint=key_text(notebook, exercise_id, hints[n - 1]))
+    return _Markdown(join(text, more))
 
 
 def solution(exercise_id: str) -> _Markdown:
@@ -155,6 +160,7 @@ def solution(exercise_id: str) -> _Markdown:
     notebook, spec = found
     text = spec.get("solution")
     if not text:
-        return _Markdown(f"No worked solution is available for {exercise_id} in this release.")
+        return _Markdown(_("No worked solution is available for {id} in this release.").format(id=exercise_id))
     note_help(notebook, exercise_id, solution_seen=True)
-    return _Markdown(f"**Worked solution** ({exercise_id})\n\n{text}")
+    return _Markdown(_("**Worked solution** ({id})").format(id=exercise_id) + "\n\n"
+                     + key_text(notebook, exercise_id, text))

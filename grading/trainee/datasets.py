@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from ..core.i18n import _, listed
 from ..core.paths import datasets_dir
 
 
@@ -35,11 +36,13 @@ def load_dataset(name: str, table: str | None = None):
     path = folder / f"{table}.csv"
     if not path.exists():
         if folder.is_dir():
-            tables = ", ".join(sorted(p.stem for p in folder.glob("*.csv")))
-            raise DatasetNotFound(f"Dataset {name!r} has no table {table!r}; its tables are: {tables}. "
-                                  f"Use load_dataset({name!r}, \"<table>\").")
-        names = ", ".join(sorted({p.parent.name for p in datasets_dir().glob("*/*.csv")})) or "none found"
-        raise DatasetNotFound(f"There is no dataset {name!r} in {datasets_dir()}. Datasets: {names}.")
+            tables = listed(sorted(p.stem for p in folder.glob("*.csv")))
+            raise DatasetNotFound(_("Dataset {name} has no table {table}; its tables are: {tables}. "
+                                    "Use load_dataset({name}, \"<table>\").").format(
+                name=repr(name), table=repr(table), tables=tables))
+        names = listed(sorted({p.parent.name for p in datasets_dir().glob("*/*.csv")})) or _("none found")
+        raise DatasetNotFound(_("There is no dataset {name} in {folder}. Datasets: {names}.").format(
+            name=repr(name), folder=datasets_dir(), names=names))
     frame = pd.read_csv(path, encoding="utf-8")
     for col in _date_columns(_schema(folder), table):
         if col in frame.columns:

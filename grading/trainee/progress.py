@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import keys
+from ..core.i18n import _, join, key_text, listed
 from ..core.keys import MANUAL_KINDS
 from ..core.status import CORRECT, ERROR, INVALID, SUBMITTED, UNANSWERED
+from ..core.fonts import use_course_fonts
 from . import answers_file
 
 OPEN, RETRY = "open", "retry"
@@ -126,7 +128,8 @@ def collect(folder=None) -> list[ModuleProgress]:
         try:
             key = keys.notebook_key(key_path.stem)
         except Exception as exc:  # a broken key must not hide the other modules
-            modules.append(ModuleProgress(key_path.stem, key_path.stem, note=f"its answer key could not be read: {exc}"))
+            modules.append(ModuleProgress(key_path.stem, key_path.stem,
+                                          note=_("its answer key could not be read: {error}").format(error=exc)))
             continue
         notebook = key["notebook"]
         path = answers_file.answers_path(notebook, Path(folder) if folder else None)
@@ -134,13 +137,13 @@ def collect(folder=None) -> list[ModuleProgress]:
         try:
             saved = answers_file.read(path)["exercises"]
         except OSError as exc:
-            saved, note = {}, f"could not read {path.name}: {exc}"
+            saved, note = {}, _("could not read {file}: {error}").format(file=path.name, error=exc)
         else:
             note = ""
             if existed and not path.exists():
-                note = (f"{path.name} was damaged; it is kept as {path.name}.damaged-N and this module starts "
-                        "afresh (your instructor can recover it).")
-        module = ModuleProgress(notebook, key.get("title", notebook), note=note)
+                note = _("{file} was damaged; it is kept as {file}.damaged-N and this module starts "
+                         "afresh (your instructor can recover it).").format(file=path.name)
+        module = ModuleProgress(notebook, key_text(notebook, "module", key.get("title")) or notebook, note=note)
         for spec in key["exercises"]:
             record = saved.get(spec["id"])
             module.exercises.append(_exercise_progress(notebook, spec, record if isinstance(record, dict) else None))
@@ -151,34 +154,47 @@ def collect(folder=None) -> list[ModuleProgress]:
 def where_next(modules: list[ModuleProgress]) -> str:
     """One suggestion: the first module with open exercises, or what is worth a retry."""
     if not modules:
-        return "No course modules were found."
+        return _("No course modules were found.")
     retry = [(m, m.ids(RETRY)) for m in modules if m.ids(RETRY)]
     for m in modules:
         still_open = m.ids(OPEN)
         if still_open:
             if m.done == 0:
-                text = f"Start {m.notebook}.ipynb ({m.title}): {m.total} exercises are waiting."
+                text = _("Start {notebook}.ipynb ({title}): {n} exercises are waiting.").format(
+                    notebook=m.notebook, title=m.title, n=m.total)
             else:
-                text = (f"Carry on with {m.notebook}.ipynb ({m.title}): {len(still_open)} exercise(s) still open: "
-                        f"{_list(still_open)}.")
+                text = _("Carry on with {notebook}.ipynb ({title}): {n} exercise(s) still open: {ids}.").format(
+                    notebook=m.notebook, title=m.title, n=len(still_open), ids=_list(still_open))
             earlier = [(r, ids) for r, ids in retry if r.notebook <= m.notebook]
             if earlier:
-                text += " Worth a retry before you move on: " + "; ".join(
-                    f"{_list(ids)} in {r.notebook}" for r, ids in earlier) + "."
+                text = join(text, _("Worth a retry before you move on: {where}.").format(where=_retry(earlier)))
             return text
     if retry:
-        return ("Every exercise has an answer. Worth a retry (read the feedback, or ask for a hint): "
-                + "; ".join(f"{_list(ids)} in {r.notebook}" for r, ids in retry) + ".")
-    return "Every module is done and every auto-graded exercise is right. Well done!"
+        return _("Every exercise has an answer. Worth a retry (read the feedback, or ask for a hint): "
+                 "{where}.").format(where=_retry(retry))
+    return _("Every module is done and every auto-graded exercise is right. Well done!")
+
+
+def _retry(modules) -> str:
+    return listed((_("{ids} in {notebook}").format(ids=_list(ids), notebook=r.notebook) for r, ids in modules),
+                  semicolons=True)
 
 
 def _list(ids: list[str], most: int = 4) -> str:
-    shown = ", ".join(ids[:most])
-    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
+    shown = listed(ids[:most])
+    return _("{names} and {n} more").format(names=shown, n=len(ids) - most) if len(ids) > most else shown
 
 
 def _points(x: float) -> str:
     return f"{x:.4g}"
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded to `width` columns (a CJK character takes two)."""
+    import unicodedata
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    fill = " " * max(0, width - used)
+    return fill + text if right else text + fill
 
 
 class Progress:
@@ -199,16 +215,23 @@ class Progress:
 
     def figure(self):
         """A seaborn bar chart: share of exercises done and of points earned, per module."""
+        import matplotlib
+        with matplotlib.rc_context():
+            use_course_fonts()  # Chinese labels and module titles need the course's CJK font
+            return self._figure()
+
+    def _figure(self):
         import pandas as pd
         import seaborn as sns
         from matplotlib.figure import Figure
+        done, earned = _("exercises done"), _("points earned")
         rows = []
         for m in self.modules:
             label = f"{m.notebook[:2]} {m.title}"
             label = label if len(label) <= 34 else label[:33] + "…"
-            rows.append({"module": label, "measure": "exercises done",
+            rows.append({"module": label, "measure": done,
                          "percent": 100 * m.done / m.total if m.total else 0})
-            rows.append({"module": label, "measure": "points earned",
+            rows.append({"module": label, "measure": earned,
                          "percent": 100 * m.earned / m.points if m.points else 0})
         data = pd.DataFrame(rows, columns=["module", "measure", "percent"])
         fig = Figure(figsize=(8, 0.55 * max(len(self.modules), 1) + 1.4))
@@ -218,15 +241,18 @@ class Progress:
                         palette=["#90a4ae", "#2e7d32"])
             ax.legend(loc="lower right", frameon=True)
         ax.set_xlim(0, 100)
-        ax.set_xlabel("% of the module")
+        ax.set_xlabel(_("% of the module"))
         ax.set_ylabel("")
-        ax.set_title("Your progress")
+        ax.set_title(_("Your progress"))
         fig.tight_layout()
         return fig
 
     def png(self) -> bytes:
+        import matplotlib
         buf = io.BytesIO()
-        self.figure().savefig(buf, format="png", dpi=90)
+        with matplotlib.rc_context():
+            use_course_fonts()
+            self._figure().savefig(buf, format="png", dpi=90)
         return buf.getvalue()
 
     # -- display -------------------------------------------------------------------------
@@ -234,41 +260,48 @@ class Progress:
         return [f"{m.notebook}: {m.note}" for m in self.modules if m.note]
 
     def __repr__(self) -> str:
-        lines = [f"Your progress (answers files in {self.folder})",
-                 f"{'module':<28} {'done':>7} {'correct':>8}  points"]
+        head = (_("module"), _("done"), _("correct"), _("points"))
+        lines = [_("Your progress (answers files in {folder})").format(folder=self.folder),
+                 f"{_pad(head[0], 28)} {_pad(head[1], 7, right=True)} {_pad(head[2], 8, right=True)}  {head[3]}"]
         for m in self.modules:
-            pts = f"{_points(m.earned)} of {_points(m.points)}"
+            pts = _("{earned} of {points}").format(earned=_points(m.earned), points=_points(m.points))
             if m.pending:
-                pts += f" (+{_points(m.pending)} awaiting your instructor)"
+                pts = join(pts, _("(+{points} awaiting your instructor)").format(points=_points(m.pending)))
             lines.append(f"{m.notebook:<28} {m.done:>3}/{m.total:<3} {m.correct:>4}/{m.auto:<3}  {pts}")
-        lines += [f"Note: {n}" for n in self._notes()]
-        lines.append(f"Where next: {self.suggestion}")
+        lines += [_("Note: {note}").format(note=n) for n in self._notes()]
+        lines.append(_("Where next: {suggestion}").format(suggestion=self.suggestion))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         esc = html.escape
         rows = []
         for m in self.modules:
-            pts = f"{_points(m.earned)} of {_points(m.points)}"
+            pts = _("{earned} of {points}").format(earned=_points(m.earned), points=_points(m.points))
             if m.pending:
-                pts += f" <span class='ck-pending'>(+{_points(m.pending)} awaiting your instructor)</span>"
+                pending = _("(+{points} awaiting your instructor)").format(points=_points(m.pending))
+                pts += f" <span class='ck-pending'>{esc(pending)}</span>"
             state = "finished" if m.finished else ("started" if m.done else "not-started")
             rows.append(f"<tr class='ck-progress-row ck-progress--{state}' data-module='{esc(m.notebook)}'>"
                         f"<td style='text-align:left'><code>{esc(m.notebook)}</code><br><small>{esc(m.title)}</small></td>"
                         f"<td>{m.done} / {m.total}</td><td>{m.correct} / {m.auto}</td><td>{pts}</td></tr>")
         notes = "".join(f"<div class='ck-progress-note'>⚠ {esc(n)}</div>" for n in self._notes())
         img = base64.b64encode(self.png()).decode("ascii")
+        where_next = _("<b>Where next:</b> {suggestion}").format(suggestion=esc(self.suggestion))
+        stuck = _("Stuck? For a code exercise run <code>hint(\"id\")</code> (again for the next hint) or "
+                  "<code>solution(\"id\")</code>; widget exercises have <b>{hint}</b> and <b>{solution}</b> "
+                  "buttons where the course offers them.").format(hint=_("Hint"), solution=_("Worked solution"))
+        heads = (_("Module"), _("Exercises done"), _("Correct (auto-graded)"), _("Points"))
+        alt = esc(_("bar chart of your progress per module"), quote=True)
         return ("<div class='ck-progress' style='font-family:sans-serif'>"
-                "<table class='ck-progress-table'><thead><tr><th style='text-align:left'>Module</th><th>Exercises done</th>"
-                "<th>Correct (auto-graded)</th><th>Points</th></tr></thead><tbody>" + "".join(rows) +
+                f"<table class='ck-progress-table'><thead><tr><th style='text-align:left'>{heads[0]}</th>"
+                f"<th>{heads[1]}</th><th>{heads[2]}</th><th>{heads[3]}</th>"
+                "</tr></thead><tbody>" + "".join(rows) +
                 "</tbody></table>" + notes +
-                f"<img class='ck-progress-plot' alt='bar chart of your progress per module' "
+                f"<img class='ck-progress-plot' alt='{alt}' "
                 f"src='data:image/png;base64,{img}'>"
                 "<div class='ck-where-next' style='padding:6px 10px;border-left:4px solid #1565c0;"
-                f"background:#e3f2fd'><b>Where next:</b> {esc(self.suggestion)}</div>"
-                "<div class='ck-progress-help'><small>Stuck? For a code exercise run <code>hint(\"id\")</code> "
-                "(again for the next hint) or <code>solution(\"id\")</code>; widget exercises have <b>Hint</b> "
-                "and <b>Worked solution</b> buttons where the course offers them.</small></div></div>")
+                f"background:#e3f2fd'>{where_next}</div>"
+                f"<div class='ck-progress-help'><small>{stuck}</small></div></div>")
 
 
 def progress(folder=None) -> Progress:

@@ -244,7 +244,7 @@ def test_servperf_quiz():
 
 
 def test_reflection_needs_enough_words():
-    assert judge("gaps.my-gap", "Gap 4, we over-promise.").status == "incorrect"
+    assert judge("gaps.my-gap", "Gap 4, we over-promise.").status == "submitted"  # short: listed for the instructor, never failed
     text = " ".join(["Our sales team promises next-day installation but the installers plan a week ahead."] * 8)
     assert judge("gaps.my-gap", text).status == "submitted"
 

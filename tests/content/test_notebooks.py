@@ -105,10 +105,11 @@ def test_notebook_and_key_agree(path):
     assert set(checked) | set(shown) <= {ex["id"] for ex in key["exercises"]}
     for cell in tagged(master, "check"):
         assert re.fullmatch(r'check\("[^"]+", [A-Za-z_]\w*\)', cell.source.strip()), cell.source
-    for cell in master.cells:
-        heading = re.match(r"### Exercise (\S+)", cell.source) if cell.cell_type == "markdown" else None
-        if heading:
-            assert heading.group(1) in {ex["id"] for ex in key["exercises"]}, heading.group(0)
+    headings = re.findall(r"^### Exercise (\S+)", "\n".join(c.source for c in master.cells if c.cell_type == "markdown"),
+                          re.M)
+    assert set(headings) <= {ex["id"] for ex in key["exercises"]}, headings
+    missing = [ex["id"] for ex in key["exercises"] if ex["id"] not in headings]
+    assert not missing, f"{path.name}: exercises without a '### Exercise <id>' heading: {missing}"
 
 
 @pytest.mark.parametrize("path", [p for p in MASTERS if not p.stem.startswith("00")],

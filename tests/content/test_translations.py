@@ -71,6 +71,18 @@ def test_no_english_sentence_left_in_a_chinese_cell():
     assert not found, found
 
 
+@pytest.mark.parametrize("path", MASTERS, ids=IDS)
+def test_every_exercise_has_its_chinese_heading(path):
+    nb = nbformat.read(path, as_version=4)
+    translate_notebook(nb, path.stem, ROOT, LANG)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    english = re.findall(r"^### Exercise (\S+)", text, re.M)
+    assert not english, f"{path.stem}: English exercise headings left: {english}"
+    chinese = re.findall(r"^### 练习 ([\w.-]+)", text, re.M)
+    from grading.core.keys import notebook_key
+    assert sorted(chinese) == sorted(ex["id"] for ex in notebook_key(path.stem)["exercises"])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", MASTERS, ids=IDS)
 def test_zh_trainee_notebook_runs_to_the_end_with_nothing_answered(path):

@@ -130,6 +130,6 @@ def test_form_view_shows_missing_parts_live_and_restores(answers):
     view.fields["Title"].value = "Front-desk service clerk, customer service department"
     assert "1 of 6 parts" in view.status.value and "Purpose" in view.status.value
     view.check_button.click()
-    assert "ck-feedback--incorrect" in classes(view.feedback) and "still missing" in view.feedback.value
+    assert "ck-feedback--submitted" in classes(view.feedback) and "still missing" in view.feedback.value
     again = show("eng.job-design")
     assert again.fields["Title"].value.startswith("Front-desk")
