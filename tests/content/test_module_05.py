@@ -6,7 +6,7 @@ import pytest
 from grading import load_dataset
 from grading.core import keys as _keys
 from grading.core.canon import to_data
-from grading.core.widget_models import WIDGET_RULES as GRADERS, Scenario, best_path
+from grading.core.widget_models import WIDGET_RULES as GRADERS, Scenario, best_path, is_short
 from tests.support.keycheck import judge
 
 D = 0.10
@@ -269,7 +269,10 @@ def test_loyalty_quiz_right_option_is_not_the_longest():
     assert v.status == "incorrect" and "merely satisfied" in v.message
 
 
-def test_reflection_needs_enough_words():
+def test_reflection_short_is_listed_not_failed():
     s = spec("value.my-customers")
-    assert GRADERS["reflection"](s, to_data("Our VIP customers.")).status == "incorrect"
+    short = GRADERS["reflection"](s, to_data("Our VIP customers."))
+    assert short.status == "submitted" and "short" in short.message  # a person judges it all the same
+    assert is_short(s, to_data("Our VIP customers."))
     assert GRADERS["reflection"](s, to_data("word " * 130)).status == "submitted"
+    assert not is_short(s, to_data("我们的大客户" * 40))  # 240 Chinese characters are 120 words
