@@ -162,5 +162,24 @@ def solution(exercise_id: str) -> _Markdown:
     if not text:
         return _Markdown(_("No worked solution is available for {id} in this release.").format(id=exercise_id))
     note_help(notebook, exercise_id, solution_seen=True)
-    return _Markdown(_("**Worked solution** ({id})").format(id=exercise_id) + "\n\n"
-                     + key_text(notebook, exercise_id, text))
+    text = key_text(notebook, exercise_id, text)
+    body = f"```python\n{text.rstrip()}\n```" if is_code(text) else text
+    return _Markdown(_("**Worked solution** ({id})").format(id=exercise_id) + "\n\n" + body)
+
+
+def is_code(text: str) -> bool:
+    """A worked solution written in Python (shown as code), not in words (shown as text)."""
+    try:
+        compile(text, "solution", "exec")
+    except (SyntaxError, ValueError):
+        return False
+    return any(ch in text for ch in "=()[]")
+
+
+def code_html(text: str) -> str:
+    """Python source as highlighted, copyable HTML with inline colours (works in Lab and Voila alike)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+    return highlight(text.rstrip() + "\n", PythonLexer(), HtmlFormatter(noclasses=True, nowrap=False,
+                                                                         cssclass="ck-code"))

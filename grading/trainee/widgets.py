@@ -132,7 +132,9 @@ class ExerciseView:
 
     def show_solution(self) -> None:
         import html
-        text = html.escape(self.shown(self.spec["solution"])).replace("\n", "<br>")
+        from .check import code_html, is_code
+        solution = self.shown(self.spec["solution"])
+        text = code_html(solution) if is_code(solution) else html.escape(solution).replace("\n", "<br>")
         title = _("Worked solution")
         self.help.value = f"<div class='ck-solution'><b>{title}</b><div>{text}</div></div>"
         note_help(self.notebook, self.id, solution_seen=True)

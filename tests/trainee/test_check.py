@@ -61,6 +61,7 @@ def test_hints_are_progressive_and_remembered(answers):
 def test_worked_solution_on_request_is_recorded(answers):
     text = solution("eng.shares").text
     assert "sort_values(ascending=False)" in text
+    assert "```python\n" in text and text.rstrip().endswith("```")  # code, not Markdown headings
     assert saved(answers, "eng.shares")["solution_seen"] is True
 
 
@@ -78,3 +79,12 @@ def test_a_malformed_saved_widget_answer_is_invalid_not_a_crash():
     notebook, spec = exercise("eng.last-steps")
     verdict = assess(notebook, spec, {"kind": "list", "items": 5})
     assert verdict.status == "invalid" and "cannot be read" in verdict.message
+
+
+def test_a_worked_solution_in_python_is_shown_as_code():
+    """Comments must not turn into Markdown headings, nor code lines run together."""
+    from grading.trainee.check import code_html, is_code
+    text = 'by_visit = events.groupby("instance_id")\n# the longest step\nx = by_visit.size()'
+    assert is_code(text) and not is_code("Traceable: the TARP studies.\nGarbled: the 5 % claim.")
+    page = code_html(text)
+    assert page.startswith('<div class="ck-code"') and "<pre" in page and "the longest step" in page
