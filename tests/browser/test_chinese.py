@@ -7,12 +7,10 @@ Chinese title is drawn with the course's CJK font (a missing glyph would print a
 "Glyph … missing from font" warning as a stderr output, which `problems()` reports).
 """
 import re
-import shutil
 
 import pytest
 
 from grading.authoring.release import release_course
-from grading.authoring.workspace import SETTINGS_DIR, set_lab_language
 from grading.core.keys import exercise
 
 from .conftest import failed
@@ -29,10 +27,7 @@ NOTEBOOK = "01-service-blueprints"  # widgets, check cells and a blueprint plot 
 def lab_zh(tmp_path_factory, browser):
     base = tmp_path_factory.mktemp("lab-zh")
     release_course(ROOT, base / "root", "zh-CN")
-    server = Server("lab", base, base / "root")
-    # What `make lab` does for a zh-CN workspace: JupyterLab's settings folder with the Chinese locale.
-    set_lab_language(base / "ws", "zh-CN")
-    shutil.copytree(base / "ws" / SETTINGS_DIR, server.env["JUPYTERLAB_SETTINGS_DIR"], dirs_exist_ok=True)
+    server = Server("lab", base, base / "root", lang="zh-CN")  # the settings `make lab` gives a zh-CN workspace
     server.start()
     yield server
     server.stop()
