@@ -46,8 +46,11 @@ def set_lab_language(workspace: Path, lang: str) -> None:
 def write_lab_settings(settings_dir: Path, lang: str) -> None:
     # Saving widget state into the notebook lets a notebook reopened later show its widgets
     # (and the trainee's answers) instead of "Error displaying widget: model not found".
+    # Lessons (lessons/*.md) open as rendered pages, not as Markdown source.
     for plugin, values in (("@jupyterlab/translation-extension/plugin", {"locale": LAB_LOCALES[lang]}),
-                           ("@jupyter-widgets/jupyterlab-manager/plugin", {"saveState": True})):
+                           ("@jupyter-widgets/jupyterlab-manager/plugin", {"saveState": True}),
+                           ("@jupyterlab/docmanager-extension/plugin",
+                            {"defaultViewers": {"markdown": "Markdown Preview"}})):
         path = settings_dir / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         settings = {}

@@ -46,3 +46,24 @@ def test_a_notebook_reopened_later_shows_its_widgets_not_an_error(lab, browser, 
         if failed(request):
             again.screenshot("reopened")
         again.close()
+
+
+def test_a_lesson_opens_as_a_page_with_its_title(lab, browser, request):
+    """Double-click lessons/NN.md: the rendered page (no YAML, a title, a link to the notebook)."""
+    from .conftest import failed
+    from .server import VIEWPORT
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        page.goto(lab.url("lab/tree/lessons"), timeout=60_000)
+        page.locator(".jp-DirListing-item", has_text="01-service-blueprints.md").dblclick(timeout=60_000)
+        rendered = page.locator(".jp-RenderedMarkdown h1").first
+        rendered.wait_for(timeout=30_000)
+        assert "Service blueprints" in rendered.inner_text()
+        body = page.locator(".jp-RenderedMarkdown").first.inner_text()
+        assert "teaching:" not in body and "01-service-blueprints.ipynb" in body
+    finally:
+        if failed(request):
+            from .labpage import screenshot
+            screenshot(page, "lesson-page")
+        context.close()
