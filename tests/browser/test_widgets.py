@@ -126,3 +126,31 @@ def test_answers_survive_reload_and_kernel_restart(notebook, page_for, lab):
         ex.scroll_into_view_if_needed()
         assert_restored(ex, spec)
     assert nb.problems() == []
+
+
+def test_replies_and_buckets_are_shown_in_full(page_for):
+    """No role-play reply cut off with "…", no bucket name cut by its drop-down, no double-spaced labels."""
+    for kind in ("scenario", "buckets"):
+        notebook, spec = CASES[kind]
+        ex = page_for(notebook).exercise(spec["id"])
+        ex.scroll_into_view_if_needed()
+        problems = ex.evaluate("""(box) => {
+            const found = [];
+            for (const b of box.querySelectorAll('.ck-reply'))
+                if (b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1)
+                    found.push('reply cut off: ' + b.innerText.slice(0, 60));
+            const probe = document.createElement('span');
+            document.body.appendChild(probe);
+            for (const s of box.querySelectorAll('.ck-bucket-select select')) {
+                probe.style.font = getComputedStyle(s).font;
+                for (const o of s.options) {
+                    probe.textContent = o.text;
+                    if (probe.getBoundingClientRect().width > s.clientWidth) found.push('bucket cut: ' + o.text);
+                }
+            }
+            probe.remove();
+            for (const l of box.querySelectorAll('.ck-item-label .widget-html-content'))
+                if (parseFloat(getComputedStyle(l).lineHeight) > 1.6 * parseFloat(getComputedStyle(l).fontSize))
+                    found.push('double-spaced label: ' + l.innerText.slice(0, 40));
+            return [...new Set(found)]; }""")
+        assert problems == [], f"{spec['id']}: {problems[:5]}"
