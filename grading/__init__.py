@@ -49,6 +49,7 @@ def answered(*values) -> bool:
     A trainee notebook must run to the end before anything is answered, so a demo
     cell that uses an answer starts with `if answered(x):`.
     """
+    _plot_fonts()  # a guarded chart usually follows, often in a cell that imported matplotlib
     return all(v is not ... and v is not None for v in values)
 
 
@@ -64,6 +65,21 @@ def progress(folder=None):
     return _progress(folder)
 
 
-if "matplotlib" in sys.modules:  # a notebook that plots: Chinese labels need the course's CJK font
-    from .core.fonts import use_course_fonts
-    use_course_fonts()
+def _plot_fonts() -> None:
+    """Chinese labels need the course's CJK font, as soon as the notebook has matplotlib."""
+    global _fonts_ready
+    if not _fonts_ready and "matplotlib" in sys.modules:
+        from .core.fonts import use_course_fonts
+        _fonts_ready = use_course_fonts() or True
+
+
+def _before_each_cell(*_args) -> None:
+    _plot_fonts()
+
+
+_fonts_ready = False
+_plot_fonts()
+if "IPython" in sys.modules:  # in a notebook: also when matplotlib is imported in a later cell
+    _shell = sys.modules["IPython"].get_ipython()
+    if _shell is not None:
+        _shell.events.register("pre_run_cell", _before_each_cell)

@@ -15,7 +15,7 @@ import platform
 import re
 from pathlib import Path
 
-from ..core.i18n import DEFAULT, LANG_FILE, normalise
+from ..core.i18n import DEFAULT, LANG_FILE, _, normalise, use
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 BEGIN, END, LINE, STUB = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION", "# STUB:"
@@ -126,8 +126,23 @@ def release_notebook(master, name: str = "notebook", translate=None, lang: str =
 
 
 def release_lesson(text: str) -> str:
-    """A lesson page without its instructor notes (from that heading to the next `## `)."""
-    return re.sub(r"(?ms)^## (Instructor notes\b|教师备注).*?(?=^## |\Z)", "", text).rstrip() + "\n"
+    """A lesson page as a trainee reads it: a title and a link to its notebook instead of the
+    YAML front matter, and without the instructor notes (from that heading to the next `## `)."""
+    text = re.sub(r"(?ms)^## (Instructor notes\b|教师备注).*?(?=^## |\Z)", "", text).rstrip() + "\n"
+    front = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    if not front:
+        return text
+    import yaml
+    meta = yaml.safe_load(front.group(1)) or {}
+    notebook = Path(str(meta.get("notebook", ""))).name
+    lines = [f"# {meta.get('title', '')}", ""]
+    if notebook:
+        lines.append(_("Notebook: [{name}](../{name}) · about {minutes} minutes ({teaching} reading, "
+                       "{exercises} exercises)").format(name=notebook, minutes=int(meta.get("teaching", 0))
+                                                        + int(meta.get("exercises", 0)),
+                                                        teaching=meta.get("teaching", 0),
+                                                        exercises=meta.get("exercises", 0)))
+    return "\n".join(lines) + "\n" + text[front.end():]
 
 
 def masters(notebooks_dir: Path) -> list[Path]:
@@ -150,7 +165,9 @@ def release_course(course: Path, out: Path, lang: str = "en") -> list[Path]:
     # SOURCES.md travels with the lessons: lessons and notebooks link to it.
     pages = [*sorted((course / "lessons").glob("[0-9][0-9]-*.md")), course / "lessons" / "SOURCES.md"]
     for page in (p for p in pages if p.exists()):
-        (out / "lessons" / page.name).write_text(release_lesson(lesson_text(page, lang)), encoding="utf-8")
+        with use(lang):
+            trainee_page = release_lesson(lesson_text(page, lang))
+        (out / "lessons" / page.name).write_text(trainee_page, encoding="utf-8")
     (out / LANG_FILE).write_text(lang + "\n", encoding="utf-8")  # the kernel reads it: check() speaks `lang`
     return written
 

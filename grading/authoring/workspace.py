@@ -39,16 +39,28 @@ LAB_LOCALES = {"en": "default", "zh-CN": "zh_CN"}
 
 
 def set_lab_language(workspace: Path, lang: str) -> None:
-    path = workspace / SETTINGS_DIR / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    settings = {}
-    if path.exists():
-        try:
-            settings = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            settings = {}
-    settings["locale"] = LAB_LOCALES[lang]
-    path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    """JupyterLab's settings for this workspace: its menus in `lang`, and widgets that survive a reopen."""
+    write_lab_settings(workspace / SETTINGS_DIR, lang)
+
+
+def write_lab_settings(settings_dir: Path, lang: str) -> None:
+    # Saving widget state into the notebook lets a notebook reopened later show its widgets
+    # (and the trainee's answers) instead of "Error displaying widget: model not found".
+    # Lessons (lessons/*.md) open as rendered pages, not as Markdown source.
+    for plugin, values in (("@jupyterlab/translation-extension/plugin", {"locale": LAB_LOCALES[lang]}),
+                           ("@jupyter-widgets/jupyterlab-manager/plugin", {"saveState": True}),
+                           ("@jupyterlab/docmanager-extension/plugin",
+                            {"defaultViewers": {"markdown": "Markdown Preview"}})):
+        path = settings_dir / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        settings = {}
+        if path.exists():
+            try:
+                settings = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                settings = {}
+        settings.update(values)
+        path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
 
 
 def sync(release: Path, workspace: Path, lang: str = "en") -> list[str]:

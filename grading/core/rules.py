@@ -7,6 +7,7 @@ off (shape, type, which labels) without printing the expected values.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from .i18n import _, clauses, join, listed, ngettext, quoted
@@ -61,7 +62,12 @@ def _close(a, b, rule: dict) -> bool:
 
 
 def norm_text(x) -> str:
-    return " ".join(str(x).split()).casefold()
+    """Text as compared: spacing and case do not matter, nor a space beside Chinese ("S09 维修" = "S09维修")."""
+    text = " ".join(str(x).split()).casefold()
+    return _SPACE_BY_CJK.sub("", text)
+
+
+_SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]) | (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
 
 
 def _key(x) -> str:

@@ -119,7 +119,7 @@ def judge_buckets(spec: dict, answer: dict) -> Verdict:
              and norm_text(placed[norm_text(it["text"])]) != norm_text(it["bucket"])]
     score = (len(items) - len(wrong) - len(empty)) / len(items)
     lines = [_("✘ {item} is not in {bucket}: {feedback}").format(
-        item=quoted(shown(spec, it["text"])), bucket=shown(spec, placed[norm_text(it["text"])]),
+        item=quoted(shown(spec, it["text"])), bucket=quoted(shown(spec, placed[norm_text(it["text"])])),
         feedback=shown(spec, it.get("feedback")) or _("look again.")) for it in wrong]
     if empty:
         lines.append(_("{n} item(s) have no bucket yet.").format(n=len(empty)))

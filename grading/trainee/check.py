@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from pathlib import Path
 
 from ..core import keys
@@ -23,9 +24,9 @@ class CheckResult:
     """What check() returns: shows itself as a coloured line in the notebook."""
 
     def __init__(self, exercise_id: str, verdict: Verdict, points: float = 0, has_help: bool = False,
-                 hidden_note: bool = False):
+                 hidden_note: bool = False, stricter: str = ""):
         self.exercise_id, self.verdict, self.points = exercise_id, verdict, points
-        self.has_help, self.hidden_note = has_help, hidden_note
+        self.has_help, self.hidden_note, self.stricter = has_help, hidden_note, stricter
 
     @property
     def status(self) -> str:
@@ -41,7 +42,9 @@ class CheckResult:
 
     def _lines(self) -> list[str]:
         lines = [self.verdict.message, *self.verdict.details]
-        if self.passed and self.hidden_note:
+        if self.passed and self.stricter:  # say now what grading will cost, not after
+            lines.append(_("But graded answers are checked more strictly: {message}").format(message=self.stricter))
+        elif self.passed and self.hidden_note:
             lines.append(_("Further checks run when your work is graded."))
         if not self.passed and self.has_help and self.status != SUBMITTED:
             lines.append(_('Stuck? Run hint("{id}") for a hint.').format(id=self.exercise_id))
@@ -52,13 +55,18 @@ class CheckResult:
         return "\n".join([head, *("  " + line for line in self._lines())])
 
     def _repr_html_(self) -> str:
-        body = "".join(f"<div class='ck-line'>{html.escape(line)}</div>" for line in self._lines())
+        body = "".join(f"<div class='ck-line'>{_code_spans(html.escape(line))}</div>" for line in self._lines())
         look = STATUSES.get(self.status, STATUSES[ERROR])
         style = _BASE + f"border-color:{look.colour};background:{look.background}"
         return (f"<div class='ck-check ck-check--{self.status}' data-exercise='{html.escape(self.exercise_id)}' "
                 f"style='{style}'>"
                 f"<b class='ck-status'>{self.label}</b> "
                 f"<code class='ck-id'>{html.escape(self.exercise_id)}</code>{body}</div>")
+
+
+def _code_spans(text: str) -> str:
+    """`x` in a message shows as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
 _BASE = "padding:6px 10px;border-left:4px solid;border-radius:3px;font-family:sans-serif;"
@@ -113,11 +121,33 @@ def check(exercise_id: str, value=...) -> CheckResult:
                                                               'run show("{id}").').format(id=exercise_id)))
     data = to_data(value)
     recording = bool(os.environ.get(RECORD_ENV)) and data.get("kind") != "missing"
+    failed_before = None if recording else _previous_cell_error()
+    if failed_before:  # the value in the kernel is left over from an earlier run: do not judge it
+        return CheckResult(exercise_id, Verdict(ERROR, 0.0, _(
+            "The cell run before this check stopped with an error ({error}). Fix it and run it again, "
+            "then this check: the value left from an earlier run was not judged.").format(error=failed_before)))
     if recording:
         _record_expected(exercise_id, data)
     verdict = assess(notebook, spec, data, expected=data if recording else None)
     save_answer(notebook, spec, data, verdict)
-    return CheckResult(exercise_id, verdict, spec["points"], bool(spec.get("hints")), bool(spec.get("hidden")))
+    stricter = ""
+    if verdict.status == CORRECT and any(rule.get("type") != "withheld" for rule in spec.get("hidden", [])):
+        strict = assess(notebook, spec, data, hidden=True)
+        stricter = strict.message if strict.status != CORRECT else ""
+    return CheckResult(exercise_id, verdict, spec["points"], bool(spec.get("hints")), bool(spec.get("hidden")),
+                       stricter)
+
+
+def _previous_cell_error() -> str | None:
+    """'NameError: …' if the cell IPython ran just before this one raised, else None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    result = getattr(shell, "last_execution_result", None) if shell is not None else None
+    error = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
+    return f"{type(error).__name__}: {error}" if error is not None else None
 
 
 class _Markdown:
@@ -162,5 +192,24 @@ def solution(exercise_id: str) -> _Markdown:
     if not text:
         return _Markdown(_("No worked solution is available for {id} in this release.").format(id=exercise_id))
     note_help(notebook, exercise_id, solution_seen=True)
-    return _Markdown(_("**Worked solution** ({id})").format(id=exercise_id) + "\n\n"
-                     + key_text(notebook, exercise_id, text))
+    text = key_text(notebook, exercise_id, text)
+    body = f"```python\n{text.rstrip()}\n```" if is_code(text) else text
+    return _Markdown(_("**Worked solution** ({id})").format(id=exercise_id) + "\n\n" + body)
+
+
+def is_code(text: str) -> bool:
+    """A worked solution written in Python (shown as code), not in words (shown as text)."""
+    try:
+        compile(text, "solution", "exec")
+    except (SyntaxError, ValueError):
+        return False
+    return any(ch in text for ch in "=()[]")
+
+
+def code_html(text: str) -> str:
+    """Python source as highlighted, copyable HTML with inline colours (works in Lab and Voila alike)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+    return highlight(text.rstrip() + "\n", PythonLexer(), HtmlFormatter(noclasses=True, nowrap=False,
+                                                                         cssclass="ck-code"))

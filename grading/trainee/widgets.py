@@ -40,6 +40,22 @@ def _classed(widget, *classes):
     return widget
 
 
+# Layout the notebook's width allows (ipywidgets' defaults cut button labels with "…", give
+# multi-line labels a 28 px line height and fix drop-downs too narrow for long bucket names).
+STYLE = """<style>
+.ck-ex .ck-reply.jupyter-button, .ck-ex .ck-reply.widget-button {
+  white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height); text-align: left;
+  line-height: 1.4; padding: 4px 10px; max-width: 100%; }
+.ck-ex .ck-replies { flex-wrap: wrap; }
+.ck-ex .ck-item { width: 100%; align-items: center; gap: 8px; }
+.ck-ex .ck-item-label { flex: 1 1 24em; min-width: 12em; }
+.ck-ex .widget-html-content { line-height: 1.45; white-space: normal; }
+.ck-ex .ck-bucket-select { flex: 0 1 auto; width: auto; min-width: 16em; max-width: 50%; }
+.ck-ex .ck-bucket-select select { width: 100%; }
+.ck-ex .ck-code pre { white-space: pre-wrap; margin: 4px 0; padding: 6px 8px; }
+</style>"""
+
+
 class ExerciseView:
     """Title, prompt, the kind-specific inputs, a Check button, feedback and help."""
 
@@ -64,7 +80,7 @@ class ExerciseView:
         title = self.shown(spec.get("title")) or self.id
         pts = spec["points"]
         points = ngettext("({points} point)", "({points} points)", _count(pts)).format(points=f"{pts:g}")
-        header = w.HTML(f"<b>{title}</b> <span class='ck-points'>{points}</span>"
+        header = w.HTML(STYLE + f"<b>{title}</b> <span class='ck-points'>{points}</span>"
                         + (f"<div class='ck-prompt'>{self.shown(spec['prompt'])}</div>" if spec.get("prompt") else ""))
         self.widget = _classed(
             w.VBox([header, self.build(), _classed(w.HBox(buttons), "ck-buttons"), self.feedback, self.help]),
@@ -132,7 +148,9 @@ class ExerciseView:
 
     def show_solution(self) -> None:
         import html
-        text = html.escape(self.shown(self.spec["solution"])).replace("\n", "<br>")
+        from .check import code_html, is_code
+        solution = self.shown(self.spec["solution"])
+        text = code_html(solution) if is_code(solution) else html.escape(solution).replace("\n", "<br>")
         title = _("Worked solution")
         self.help.value = f"<div class='ck-solution'><b>{title}</b><div>{text}</div></div>"
         note_help(self.notebook, self.id, solution_seen=True)
@@ -215,11 +233,10 @@ class BucketsView(ExerciseView):
         self.selects = {}
         rows = []
         for i, text in enumerate(items):
-            sel = _classed(w.Dropdown(options=choices, value=EMPTY, layout=w.Layout(width="16em")),
+            sel = _classed(w.Dropdown(options=choices, value=EMPTY, layout=w.Layout(width="auto")),
                            "ck-bucket-select")
             self.selects[text] = sel
-            label = _classed(w.HTML(f"<span class='ck-item-text'>{self.shown(text)}</span>",
-                                    layout=w.Layout(width="28em")), "ck-item-label")
+            label = _classed(w.HTML(f"<span class='ck-item-text'>{self.shown(text)}</span>"), "ck-item-label")
             rows.append(_classed(w.HBox([label, sel]), "ck-item", f"ck-item-{i}"))
         return _classed(w.VBox(rows), "ck-items")
 

@@ -45,6 +45,8 @@ def test_the_workspace_remembers_its_language_and_switches(tmp_path, monkeypatch
 
     workspace()
     assert folder_language(ws) == "en" and json.loads(settings.read_text())["locale"] == "default"
+    widgets = ws / ".jupyter/lab/user-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings"
+    assert json.loads(widgets.read_text())["saveState"] is True  # a reopened notebook shows its widgets
     workspace("--lang", "zh-CN")
     assert folder_language(ws) == "zh-CN" and json.loads(settings.read_text())["locale"] == "zh_CN"
     nb = json.loads((ws / "00-start-here.ipynb").read_text(encoding="utf-8"))

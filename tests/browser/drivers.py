@@ -15,8 +15,11 @@ from grading.core.widget_models import best_path
 
 from .server import FEEDBACK_MS
 
-# Kinds a person grades: the right answer is "submitted", not "correct".
+# Kinds a person grades: the right answer is "submitted", not "correct"; a short one is
+# "submitted" too (listed for the instructor, never failed), so the message tells them apart.
 RIGHT_STATUS = {kind: SUBMITTED for kind in MANUAL_KINDS}
+WRONG_STATUSES = {kind: [SUBMITTED] for kind in MANUAL_KINDS}
+RIGHT_TEXT = {kind: "Your instructor grades" for kind in MANUAL_KINDS}
 
 
 def expect_feedback(ex, statuses, text: str | None = None, timeout: float = FEEDBACK_MS):

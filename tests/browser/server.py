@@ -102,13 +102,16 @@ def isolated_env(base: Path) -> dict:
 class Server:
     """A JupyterLab or Voila server process; `url(path)` adds the token."""
 
-    def __init__(self, kind: str, base: Path, root: Path, extra: list[str] = ()):
+    def __init__(self, kind: str, base: Path, root: Path, extra: list[str] = (), lang: str = "en"):
         assert kind in ("lab", "voila")
         self.kind, self.base, self.root, self.extra = kind, base, root, list(extra)
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.log_path = base / f"{kind}.log"
         self.env = isolated_env(base)
+        # JupyterLab's settings as a workspace made by `make lab` has them (menus' language, widget state saved).
+        from grading.authoring.workspace import write_lab_settings
+        write_lab_settings(Path(self.env["JUPYTERLAB_SETTINGS_DIR"]), lang)
         self.proc: subprocess.Popen | None = None
 
     def command(self) -> list[str]:

@@ -7,12 +7,10 @@ Chinese title is drawn with the course's CJK font (a missing glyph would print a
 "Glyph … missing from font" warning as a stderr output, which `problems()` reports).
 """
 import re
-import shutil
 
 import pytest
 
 from grading.authoring.release import release_course
-from grading.authoring.workspace import SETTINGS_DIR, set_lab_language
 from grading.core.keys import exercise
 
 from .conftest import failed
@@ -29,10 +27,7 @@ NOTEBOOK = "01-service-blueprints"  # widgets, check cells and a blueprint plot 
 def lab_zh(tmp_path_factory, browser):
     base = tmp_path_factory.mktemp("lab-zh")
     release_course(ROOT, base / "root", "zh-CN")
-    server = Server("lab", base, base / "root")
-    # What `make lab` does for a zh-CN workspace: JupyterLab's settings folder with the Chinese locale.
-    set_lab_language(base / "ws", "zh-CN")
-    shutil.copytree(base / "ws" / SETTINGS_DIR, server.env["JUPYTERLAB_SETTINGS_DIR"], dirs_exist_ok=True)
+    server = Server("lab", base, base / "root", lang="zh-CN")  # the settings `make lab` gives a zh-CN workspace
     server.start()
     yield server
     server.stop()
@@ -54,10 +49,10 @@ def test_module_runs_in_chinese_with_chinese_plots(request, page, lab_zh):
     try:
         page.run_all(expect_widgets=len(shown_exercises(lab_zh.root / f"{NOTEBOOK}.ipynb")))
         assert page.problems() == []  # no errors, no stderr (a missing CJK glyph warns there)
-        body = page.page.locator(".jp-Notebook").inner_text()
+        body = page.page.locator(".jp-Notebook").text_content()
         assert "服务蓝图" in body and "Run the setup cell" not in body
         assert page.page.locator(".jp-Notebook .jp-RenderedImage img").count() >= 1
-        checks = page.page.locator(".jp-Notebook .ck-check").all_inner_texts()
+        checks = [t for t in page.page.locator(".jp-Notebook .ck-check").all_text_contents() if t.strip()]
         assert checks and all(CJK.search(t) for t in checks), checks[:2]
     finally:
         if failed(request):

@@ -16,7 +16,8 @@ import pytest
 
 from grading.core.keys import AnswerKeyError, notebook_key
 from grading.trainee.widgets import VIEWS
-from .drivers import RIGHT_STATUS, answer_right, answer_wrong, assert_restored, expect_feedback
+from .drivers import (RIGHT_STATUS, RIGHT_TEXT, WRONG_STATUSES, answer_right, answer_wrong, assert_restored,
+                      expect_feedback)
 from .labpage import LabPage
 from .server import module_notebooks, shown_exercises
 
@@ -95,9 +96,9 @@ def test_wrong_then_right_answer(kind, page_for):
     ex = nb.exercise(spec["id"])
     ex.scroll_into_view_if_needed()
     expected_text = answer_wrong(ex, spec)
-    expect_feedback(ex, ["incorrect", "partial"], expected_text)
+    expect_feedback(ex, WRONG_STATUSES.get(kind, ["incorrect", "partial"]), expected_text)
     answer_right(ex, spec)
-    expect_feedback(ex, [right(kind)])
+    expect_feedback(ex, [right(kind)], RIGHT_TEXT.get(kind))
     assert nb.problems() == []
 
 
@@ -107,11 +108,11 @@ def test_answers_survive_reload_and_kernel_restart(notebook, page_for, lab):
     cases = [(kind, spec) for kind, (n, spec) in CASES.items() if n == notebook]
     answers = lab.root / f"{notebook}.answers.json"
     saved = json.loads(answers.read_text())["exercises"] if answers.exists() else {}
-    for kind, spec in cases:  # when run alone: answer first
-        if saved.get(spec["id"], {}).get("status") != right(kind):
+    for kind, spec in cases:  # when run alone: answer first (a short text is "submitted" too: answer it again)
+        if saved.get(spec["id"], {}).get("status") != right(kind) or kind in RIGHT_TEXT:
             ex = nb.exercise(spec["id"])
             answer_right(ex, spec)
-            expect_feedback(ex, [right(kind)])
+            expect_feedback(ex, [right(kind)], RIGHT_TEXT.get(kind))
 
     saved = json.loads(answers.read_text())["exercises"]
     assert {spec["id"]: saved[spec["id"]]["status"] for _, spec in cases} == {
@@ -125,3 +126,31 @@ def test_answers_survive_reload_and_kernel_restart(notebook, page_for, lab):
         ex.scroll_into_view_if_needed()
         assert_restored(ex, spec)
     assert nb.problems() == []
+
+
+def test_replies_and_buckets_are_shown_in_full(page_for):
+    """No role-play reply cut off with "…", no bucket name cut by its drop-down, no double-spaced labels."""
+    for kind in ("scenario", "buckets"):
+        notebook, spec = CASES[kind]
+        ex = page_for(notebook).exercise(spec["id"])
+        ex.scroll_into_view_if_needed()
+        problems = ex.evaluate("""(box) => {
+            const found = [];
+            for (const b of box.querySelectorAll('.ck-reply'))
+                if (b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1)
+                    found.push('reply cut off: ' + b.innerText.slice(0, 60));
+            const probe = document.createElement('span');
+            document.body.appendChild(probe);
+            for (const s of box.querySelectorAll('.ck-bucket-select select')) {
+                probe.style.font = getComputedStyle(s).font;
+                for (const o of s.options) {
+                    probe.textContent = o.text;
+                    if (probe.getBoundingClientRect().width > s.clientWidth) found.push('bucket cut: ' + o.text);
+                }
+            }
+            probe.remove();
+            for (const l of box.querySelectorAll('.ck-item-label .widget-html-content'))
+                if (parseFloat(getComputedStyle(l).lineHeight) > 1.6 * parseFloat(getComputedStyle(l).fontSize))
+                    found.push('double-spaced label: ' + l.innerText.slice(0, 40));
+            return [...new Set(found)]; }""")
+        assert problems == [], f"{spec['id']}: {problems[:5]}"

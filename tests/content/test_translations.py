@@ -147,3 +147,29 @@ def test_the_language_switch_is_one_setting(tmp_path, monkeypatch):
         assert i18n.language() == "zh-CN"
     with pytest.raises(ValueError, match="unknown course language"):
         i18n.normalise("fr")
+
+
+@pytest.mark.parametrize("path", MASTERS, ids=IDS)
+def test_the_chinese_text_asks_for_the_length_the_engine_checks(path):
+    """A reflection's aim in 字 is what the widget will say: two characters per word of `min_words`."""
+    from grading.core.keys import notebook_key
+    from grading.core.length import CHARACTERS_PER_WORD
+    nb = nbformat.read(path, as_version=4)
+    translate_notebook(nb, path.stem, ROOT, LANG)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    aims = {int(n) for n in re.findall(r"至少写?(\d+)个?[字词]", text)}
+    wanted = {ex["min_words"] * CHARACTERS_PER_WORD for ex in notebook_key(path.stem)["exercises"]
+              if ex["kind"] == "reflection"}
+    assert aims <= wanted, f"{path.stem}: the text asks for {sorted(aims)} 字, the engine for {sorted(wanted)}"
+
+
+@pytest.mark.slow
+def test_chinese_charts_draw_their_glyphs_with_the_masters_answers(tmp_path):
+    """Run each zh-CN master (answers in place, so every chart is drawn): no glyph falls back to boxes."""
+    for path in MASTERS:
+        nb = nbformat.read(path, as_version=4)
+        translate_notebook(nb, path.stem, ROOT, LANG)
+        execute(nb, path.parent, timeout=180, env={"GRADING_ANSWERS_DIR": str(tmp_path), "COURSE_LANG": LANG})
+        warned = [o.get("text", "")[:160] for c in nb.cells for o in c.get("outputs", [])
+                  if o.get("name") == "stderr" and re.search(r"Glyph|findfont|missing from font", o.get("text", ""))]
+        assert not warned, f"{path.stem} (zh-CN): {warned[:2]}"

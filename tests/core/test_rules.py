@@ -102,3 +102,9 @@ def test_frame_ignores_column_order_and_index_placement():
 def test_unknown_rule_and_judging_errors_do_not_raise():
     assert verdict({"type": "nope"}, 1, 1).status == "invalid"
     assert verdict({"type": "number", "tol": "x"}, 1, 2).status == "invalid"
+
+
+def test_a_space_beside_chinese_does_not_matter():
+    from grading.core.rules import norm_text
+    assert norm_text("S09 维修") == norm_text("S09维修") == "s09维修"
+    assert norm_text("Shenzhen  Futian") == "shenzhen futian"  # between Latin words a space still separates

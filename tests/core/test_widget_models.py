@@ -40,7 +40,7 @@ def test_buckets_partial_credit_per_item():
     one_off = dict(right, **{"The customer died": "The company can influence"})
     v = grade("start.within-reach", one_off)
     assert v.status == "partial" and v.score == pytest.approx(4 / 5)
-    assert v.details == ["✘ 'The customer died' is not in The company can influence: no service can prevent this."]
+    assert v.details == ["✘ 'The customer died' is not in 'The company can influence': no service can prevent this."]
     assert "Unknown bucket" in grade("start.within-reach", {"The customer died": "Mars"}).message
     v = grade("start.within-reach", {"The customer died": "Outside the company's control"})
     assert "4 item(s) have no bucket yet" in v.details[-1]

@@ -61,6 +61,7 @@ def test_hints_are_progressive_and_remembered(answers):
 def test_worked_solution_on_request_is_recorded(answers):
     text = solution("eng.shares").text
     assert "sort_values(ascending=False)" in text
+    assert "```python\n" in text and text.rstrip().endswith("```")  # code, not Markdown headings
     assert saved(answers, "eng.shares")["solution_seen"] is True
 
 
@@ -78,3 +79,35 @@ def test_a_malformed_saved_widget_answer_is_invalid_not_a_crash():
     notebook, spec = exercise("eng.last-steps")
     verdict = assess(notebook, spec, {"kind": "list", "items": 5})
     assert verdict.status == "invalid" and "cannot be read" in verdict.message
+
+
+def test_a_worked_solution_in_python_is_shown_as_code():
+    """Comments must not turn into Markdown headings, nor code lines run together."""
+    from grading.trainee.check import code_html, is_code
+    text = 'by_visit = events.groupby("instance_id")\n# the longest step\nx = by_visit.size()'
+    assert is_code(text) and not is_code("Traceable: the TARP studies.\nGarbled: the 5 % claim.")
+    page = code_html(text)
+    assert page.startswith('<div class="ck-code"') and "<pre" in page and "the longest step" in page
+
+
+def test_a_check_after_a_failed_cell_does_not_judge_the_stale_value(answers, monkeypatch):
+    from types import SimpleNamespace
+    import IPython
+    shell = SimpleNamespace(last_execution_result=SimpleNamespace(error_in_exec=NameError("name 'evnts' is not defined"),
+                                                                   error_before_exec=None))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    result = check("eng.attitude-share", 0.68)  # right value, but left from an earlier run
+    assert result.status == "error" and "NameError" in repr(result) and "was not judged" in repr(result)
+    shell.last_execution_result = SimpleNamespace(error_in_exec=None, error_before_exec=None)
+    assert check("eng.attitude-share", 0.68).passed
+
+
+def test_a_tick_says_when_grading_will_be_stricter(answers):
+    """Right to the check's tolerance but rounded: the hidden rule will cost points, so say so now."""
+    reasons = pd.Series({"staff attitude": 68, "product dissatisfaction": 14, "competitors": 9,
+                         "other relationships": 5, "moved away": 3, "died": 1})
+    rounded = check("eng.shares", reasons / reasons.sum() + 0.0004)  # off in the 4th decimal, as rounding does
+    assert rounded.passed and "checked more strictly" in repr(rounded) and "do not round" in repr(rounded)
+    exact = check("eng.shares", reasons / reasons.sum())
+    assert exact.passed and "checked more strictly" not in repr(exact)
+    assert "<code>" in check("eng.shares", ...)._repr_html_()  # `...` in a message shows as code
