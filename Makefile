@@ -14,12 +14,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 .PHONY: lab test install chromium release workspace keys benchmark clean
 
 # The workspace's language (.course-lang) reaches the kernels (COURSE_LANG), JupyterLab's
-# menus (its settings folder in the workspace) and Voila (the course's page template).
+# menus (its settings folder in the workspace) and Voila (the course's page templates, which
+# also let a page's kernel shut down when the page is left).
 lab: install workspace
 	lang=$$(cat workspace/.course-lang); \
 	COURSE_LANG=$$lang JUPYTERLAB_SETTINGS_DIR=workspace/.jupyter/lab/user-settings JUPYTER_PATH=$(CURDIR)/share/jupyter \
 	  $(BIN)/jupyter lab --ServerApp.root_dir=workspace --LabApp.default_url=/lab/tree/00-start-here.ipynb --port=$(PORT) $(ROOT_FLAG) \
-	  $$(test "$$lang" = en || echo --VoilaConfiguration.template=course-$$lang --VoilaConfiguration.classic_tree=True)
+	  --VoilaConfiguration.template=course-$$lang $$(test "$$lang" = en || echo --VoilaConfiguration.classic_tree=True)
 
 test: install chromium
 	$(BIN)/python -m pytest

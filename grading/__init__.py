@@ -79,7 +79,21 @@ def _before_each_cell(*_args) -> None:
 
 _fonts_ready = False
 _plot_fonts()
-if "IPython" in sys.modules:  # in a notebook: also when matplotlib is imported in a later cell
+def _plain_echoes(shell) -> None:
+    """An answer cell echoes `0.68`, not `np.float64(0.68)`; an unanswered one says so, not `Ellipsis`."""
+    from .core.i18n import _
+    text = shell.display_formatter.formatters["text/plain"]
+    text.singleton_printers[id(...)] = lambda _obj, p, _cycle: p.text(_("... (not answered yet)"))
+    plain = lambda obj, p, _cycle: p.text(repr(obj.item()))  # noqa: E731
+    for name in ("float64", "float32", "int64", "int32", "bool"):  # numpy's scalars, by exact type
+        if "numpy" in sys.modules:  # IPython may already hold a float64 printer of its own
+            text.for_type(getattr(sys.modules["numpy"], name), plain)
+        else:
+            text.for_type_by_name("numpy", name, plain)
+
+
+if "IPython" in sys.modules:  # in a notebook
     _shell = sys.modules["IPython"].get_ipython()
-    if _shell is not None:
-        _shell.events.register("pre_run_cell", _before_each_cell)
+    if _shell is not None and hasattr(_shell, "display_formatter"):
+        _shell.events.register("pre_run_cell", _before_each_cell)  # matplotlib imported in a later cell
+        _plain_echoes(_shell)

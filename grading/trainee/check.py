@@ -16,7 +16,7 @@ from ..core.assess import RECORD_ENV, assess
 from ..core.canon import to_data
 from ..core.i18n import _, join, key_text
 from ..core.rules import Verdict
-from ..core.status import CORRECT, ERROR, STATUSES, SUBMITTED
+from ..core.status import CORRECT, ERROR, STATUSES, SUBMITTED, UNANSWERED
 from . import answers_file
 
 
@@ -128,6 +128,10 @@ def check(exercise_id: str, value=...) -> CheckResult:
             "then this check: the value left from an earlier run was not judged.").format(error=failed_before)))
     if recording:
         _record_expected(exercise_id, data)
+    if data.get("kind") == "missing" and _in_app_mode():  # no cell to type in: say where to answer
+        return CheckResult(exercise_id, Verdict(UNANSWERED, 0.0, _(
+            "A code exercise: open this notebook in JupyterLab to answer it. App mode (Voilà) shows the "
+            "lesson and the exercises you answer with buttons.")))
     verdict = assess(notebook, spec, data, expected=data if recording else None)
     save_answer(notebook, spec, data, verdict)
     stricter = ""
@@ -136,6 +140,11 @@ def check(exercise_id: str, value=...) -> CheckResult:
         stricter = strict.message if strict.status != CORRECT else ""
     return CheckResult(exercise_id, verdict, spec["points"], bool(spec.get("hints")), bool(spec.get("hidden")),
                        stricter)
+
+
+def _in_app_mode() -> bool:
+    """Running in a Voilà page (Voilà gives its kernels these variables)."""
+    return bool(os.environ.get("VOILA_KERNEL_ID") or os.environ.get("VOILA_BASE_URL"))
 
 
 def _previous_cell_error() -> str | None:

@@ -186,7 +186,27 @@ def _list(ids: list[str], most: int = 4) -> str:
 
 
 def _points(x: float) -> str:
-    return f"{x:.4g}"
+    """7.7, 19: one decimal at most."""
+    return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
+
+
+def _wrapped(label: str, width: int = 30) -> str:
+    """A chart label on lines of about `width` columns: Latin words stay whole, Chinese may break
+    between any two characters (which take two columns each)."""
+    import re
+    import unicodedata
+
+    def size(text):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    lines, line = [], ""
+    for token in re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", label):
+        if line.strip() and size(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return "\n".join([*lines, line.rstrip()])
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -227,8 +247,7 @@ class Progress:
         done, earned = _("exercises done"), _("points earned")
         rows = []
         for m in self.modules:
-            label = f"{m.notebook[:2]} {m.title}"
-            label = label if len(label) <= 34 else label[:33] + "…"
+            label = _wrapped(f"{m.notebook[:2]} {m.title}")  # the whole name, on two lines if need be
             rows.append({"module": label, "measure": done,
                          "percent": 100 * m.done / m.total if m.total else 0})
             rows.append({"module": label, "measure": earned,
@@ -239,11 +258,11 @@ class Progress:
         if len(data):
             sns.barplot(data=data, y="module", x="percent", hue="measure", orient="h", ax=ax,
                         palette=["#90a4ae", "#2e7d32"])
-            ax.legend(loc="lower right", frameon=True)
+            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, frameon=False)  # above the bars
         ax.set_xlim(0, 100)
         ax.set_xlabel(_("% of the module"))
         ax.set_ylabel("")
-        ax.set_title(_("Your progress"))
+        ax.set_title(_("Your progress"), loc="right")
         fig.tight_layout()
         return fig
 

@@ -59,7 +59,8 @@ def _serve(kind: str, tmp_path_factory) -> Server:
     """A server of `kind` over its own fresh trainee release (answers files never shared)."""
     base = tmp_path_factory.mktemp(kind)
     release(base / "root")
-    return Server(kind, base, base / "root").start()
+    extra = ["--template=course-en"] if kind == "voila" else []  # the course's Voila template, as `make lab` uses
+    return Server(kind, base, base / "root", extra=extra).start()
 
 
 @pytest.fixture(scope="package")

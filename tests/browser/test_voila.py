@@ -66,3 +66,22 @@ def test_module_widgets_render_in_voila(master, voila, voila_page):
         assert ex.count() == 1, f"{eid} did not render in Voila"
         assert ex.locator(".ck-check-btn").count() == 1
     assert problems(voila_page) == []
+
+
+def test_leaving_a_page_shuts_its_kernel_down(voila, browser):
+    """Each visit must not leave a 150 MB kernel behind (Voila's shutdown needs the _xsrf cookie)."""
+    import time
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        before = voila.log_path.read_text().count("Kernel shutdown")
+        render(page, voila, "00-start-here", 1)
+        page.goto("about:blank")
+        deadline = time.monotonic() + 15
+        while voila.log_path.read_text().count("Kernel shutdown") == before and time.monotonic() < deadline:
+            time.sleep(0.25)
+        log = voila.log_path.read_text()
+        assert log.count("Kernel shutdown") > before, log[-800:]
+        assert "'_xsrf' argument missing" not in log
+    finally:
+        context.close()

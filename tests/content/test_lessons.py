@@ -64,3 +64,17 @@ def test_notebook_objectives_are_the_lessons(path):
     intro = intro.replace("`", "")
     missing = [i for i in items if i.replace("`", "").rstrip(".") not in intro]
     assert not missing, f"{path.stem}: objectives missing from the notebook's opening: {missing}"
+
+
+def test_text_diagrams_survive_a_narrow_window():
+    """A preformatted block wider than 100 columns wraps into noise in a notebook-width pane."""
+    import unicodedata
+    pages = sorted((ROOT / "lessons").glob("*.md")) + sorted((ROOT / "lessons").glob("*/*.md"))
+    wide = []
+    for page in pages:
+        for block in re.findall(r"```[^\n]*\n(.*?)```", page.read_text(encoding="utf-8"), re.S):
+            width = max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+                        for line in block.split("\n"))
+            if width > 100:
+                wide.append(f"{page.relative_to(ROOT)}: {width} columns")
+    assert not wide, wide

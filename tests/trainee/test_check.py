@@ -111,3 +111,9 @@ def test_a_tick_says_when_grading_will_be_stricter(answers):
     exact = check("eng.shares", reasons / reasons.sum())
     assert exact.passed and "checked more strictly" not in repr(exact)
     assert "<code>" in check("eng.shares", ...)._repr_html_()  # `...` in a message shows as code
+
+
+def test_in_app_mode_an_unanswered_code_exercise_says_where_to_answer(answers, monkeypatch):
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k1")
+    result = check("eng.attitude-share", ...)
+    assert result.status == "unanswered" and "open this notebook in JupyterLab" in repr(result)

@@ -211,7 +211,7 @@ def test_progress_in_chinese_with_chinese_glyphs(answers):
         assert "<th>已完成练习</th>" in page and "<b>下一步：</b>" in page and "Where next" not in page
         fig = shown.figure()
         ax = fig.axes[0]
-        assert ax.get_title() == "你的学习进度" and ax.get_xlabel() == "占本模块的百分比（%）"
+        assert ax.get_title(loc="right") == "你的学习进度" and ax.get_xlabel() == "占本模块的百分比（%）"
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["已完成练习", "已得分数"]
         assert any("引擎测试用例" in t.get_text() for t in ax.get_yticklabels())
         if cjk_font_path() is None:

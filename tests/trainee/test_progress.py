@@ -123,3 +123,11 @@ def test_folder_argument_wins_over_the_environment(answers_dir, tmp_path_factory
     assert module(collect(other), START).done == 0
     assert module(collect(answers_dir), START).done == 1
     assert str(other) in repr(progress(other))
+
+
+def test_points_to_one_decimal_and_whole_module_names():
+    from grading.trainee.progress import _points, _wrapped
+    assert (_points(7.7333), _points(19), _points(0.25)) == ("7.7", "19", "0.2")
+    label = _wrapped("02 Service-quality gaps and SERVQUAL (服务质量差距分析)")
+    assert "…" not in label and label.replace("\n", " ").startswith("02 Service-quality gaps and SERVQUAL")
+    assert all(len(line) <= 30 for line in _wrapped("03 客户投诉处理与服务补救：从倾听到跟进的完整流程").split("\n"))
