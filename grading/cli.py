@@ -140,7 +140,8 @@ def _handout(args) -> int:
     except ModuleNotFoundError:
         return _instructor_only("handout")
     try:
-        written = handout(course_root(), Path(args.dir), solutions=not args.no_solutions, lang=args.lang)
+        written = handout(course_root(), Path(args.dir), solutions=args.solutions and not args.no_solutions,
+                          lang=args.lang, exam=args.exam)
     except HandoutError as exc:
         print(f"handout failed: {exc}", file=sys.stderr)
         return 1
@@ -190,7 +191,11 @@ def main(argv=None) -> int:
     p.set_defaults(run=_rubric)
     p = sub.add_parser("handout", help="(instructors) the folder handed out to trainees, without instructor material")
     p.add_argument("dir")
-    p.add_argument("--no-solutions", action="store_true", help="leave out the worked solutions too")
+    p.add_argument("--solutions", action="store_true",
+                   help="include the worked solutions (self-study; a graded class gets none by default)")
+    p.add_argument("--no-solutions", action="store_true", help=argparse.SUPPRESS)  # the default now
+    p.add_argument("--exam", action="store_true",
+                   help="no expected values or right answers at all: every check says 'saved; graded later'")
     p.add_argument("--lang", type=_language, default=DEFAULT, help="en (default) or zh-CN")
     p.set_defaults(run=_handout)
     p = sub.add_parser("translations", help="(authors) update the translation catalogues and list what is missing")

@@ -63,7 +63,7 @@ def validate(key, name: str = "key") -> list[str]:
             problems.append(_("{where} needs points (a number >= 0)").format(where=where))
         if ex.get("kind") == "code" and not ex.get("answer"):
             problems.append(_("{where} is a code exercise without 'answer' (the variable name)").format(where=where))
-        if ex.get("kind") == "code" and "rule" not in ex:
+        if ex.get("kind") == "code" and "rule" not in ex and not ex.get("exam"):
             problems.append(_("{where} is a code exercise without a 'rule'").format(where=where))
     return problems
 

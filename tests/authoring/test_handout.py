@@ -71,17 +71,49 @@ def test_nothing_instructor_only_leaks(folder):
             assert bool(ex.get("hidden")) == bool(orig.get("hidden"))
 
 
-def test_solutions_stay_by_default_but_hidden_rules_never(tmp_path):
-    handout(ROOT, tmp_path / "h", solutions=True)
+def test_solutions_only_on_request_and_hidden_rules_never(tmp_path):
+    handout(ROOT, tmp_path / "h")  # a graded class: no worked solutions by default
     key = yaml.safe_load((tmp_path / "h" / "grading" / "keys" / "00-start-here.yml").read_text(encoding="utf-8"))
     shares = next(ex for ex in key["exercises"] if ex["id"] == "start.shares")
-    assert shares["solution"] and shares["hidden"] == [{"type": "withheld",
-                                                        "message": "Further checks run when your work is graded."}]
-    handout(ROOT, tmp_path / "h", solutions=True)  # an earlier hand-out folder is replaced
+    assert "solution" not in shares and shares["hidden"] == [{"type": "withheld",
+                                                              "message": "Further checks run when your work is graded."}]
+    handout(ROOT, tmp_path / "h", solutions=True)  # self-study; an earlier hand-out folder is replaced
+    key = yaml.safe_load((tmp_path / "h" / "grading" / "keys" / "00-start-here.yml").read_text(encoding="utf-8"))
+    assert next(ex for ex in key["exercises"] if ex["id"] == "start.shares")["solution"]
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "keep.txt").write_text("mine")
     with pytest.raises(HandoutError, match="not an earlier hand-out"):
         handout(ROOT, tmp_path / "other")
+
+
+def test_an_exam_hand_out_carries_no_right_answer(tmp_path):
+    out = tmp_path / "exam"
+    handout(ROOT, out, exam=True)
+    keys_dir = out / "grading" / "keys"
+    assert not list(keys_dir.glob("*.expected.json"))
+    for path in keys_dir.glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        for field in ("correct:", "bucket:", "expected:", "feedback:", "solution:", "rule:", "hidden:"):
+            assert field not in text, (path.name, field)
+        key = yaml.safe_load(text)
+        original = yaml.safe_load((ROOT / "grading" / "keys" / path.name).read_text(encoding="utf-8"))
+        for ex, orig in zip(key["exercises"], original["exercises"]):
+            assert ex["points"] == orig["points"] and ex["exam"] is True
+            if len(orig.get("steps", [])) > 2:
+                assert ex["steps"] != orig["steps"] and sorted(ex["steps"]) == sorted(orig["steps"])
+            for node in ex.get("nodes", {}).values():
+                assert all("points" not in r and "feedback" not in r for r in node.get("replies") or [])
+    for po in keys_dir.glob("*/*.po"):  # the Chinese text of dropped feedback does not travel either
+        catalog = po.read_text(encoding="utf-8")
+        assert "Right. About 26 others" not in catalog
+    code = ("import pandas as pd\nfrom grading import check\n"
+            "r = pd.Series({'died': 1, 'moved away': 3, 'other relationships': 5, 'competitors': 9,"
+            " 'product dissatisfaction': 14, 'staff attitude': 68})\n"
+            "print(repr(check('start.shares', (r / r.sum()).sort_values(ascending=False))))\n"
+            "print(repr(check('start.shares', r)))\n")
+    run = run_in(out, code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("This is an exam") == 2 and "Correct" not in run.stdout  # right and wrong alike
 
 
 def test_the_handed_out_engine_checks_and_says_more_checks_follow(folder, tmp_path):
