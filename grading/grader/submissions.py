@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,7 +284,9 @@ def read_notebook(path: Path | None):
     major = raw.get("nbformat")
     _tidy_cells(raw)
     try:
-        nb = nbformat.reads(json.dumps(raw), as_version=4)
+        with warnings.catch_warnings():  # e.g. cells without ids in a hand-edited file: nothing to report
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(json.dumps(raw), as_version=4)
         if len(nb.cells) > MAX_CELLS:  # an old-format notebook converted
             return None, [_("the notebook has {count} cells (the limit is {limit}); it could not be run").format(
                 count=len(nb.cells), limit=MAX_CELLS)]
