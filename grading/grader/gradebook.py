@@ -11,7 +11,6 @@ is in the instructor's language (`--lang`, else COURSE_LANG, else English).
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -22,6 +21,7 @@ from ..core import i18n
 from ..core import keys as answer_keys
 from ..core.i18n import _
 from ..core.status import GRADED, SUBMITTED
+from .safecsv import write_csv
 
 MANIFEST = "grading.json"
 MANUAL = "manual.json"
@@ -143,10 +143,7 @@ def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[lis
 
 
 def _write_csv(path: Path, header: list[str], rows) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+    write_csv(path, header, rows)  # no cell a spreadsheet would run as a formula (safecsv)
 
 
 def report_language(manifest: dict, lang: str | None = None) -> str:
