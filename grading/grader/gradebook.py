@@ -153,12 +153,13 @@ def report_language(manifest: dict, lang: str | None = None) -> str:
 
 
 def write_outputs(out: Path, lang: str | None = None) -> None:
-    """gradebook.csv, results.csv, feedback/<trainee>.html and report.html from the cached results.
+    """gradebook.csv, results.csv, similarity.csv, feedback/<trainee>.html and report.html from the cached results.
 
     Feedback pages are in each trainee's language; the report in `lang` (see `report_language`)."""
     from .class_report import write_report
     from .feedback_pages import write_feedback
     from .language import trainee_language
+    from .similarity import similarity_outputs
     notebooks, results, manifest = load_results(out)
     apply_manual(results, load_manual(out))
     keys = run_keys(notebooks, manifest)
@@ -167,6 +168,7 @@ def write_outputs(out: Path, lang: str | None = None) -> None:
                ([trainee, nb, ex["id"], ex["kind"], ex["status"], points_text(ex["earned"]), points_text(ex["points"]),
                  ex["message"]]
                 for trainee in sorted(results) for nb in notebooks for ex in results[trainee][nb]["exercises"]))
+    similar = similarity_outputs(out, notebooks, results, keys, manifest, _write_csv)  # similarity.csv
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
     with answer_keys.using(manifest.get("keys")):  # the keys' translations come from the run's keys folder
@@ -174,4 +176,4 @@ def write_outputs(out: Path, lang: str | None = None) -> None:
             with i18n.use(trainee_language(results[trainee])):
                 write_feedback(feedback / f"{safe_name(trainee)}.html", trainee, notebooks, results[trainee], keys)
         with i18n.use(report_language(manifest, lang)):
-            write_report(out / "report.html", notebooks, results, keys)
+            write_report(out / "report.html", notebooks, results, keys, similar)

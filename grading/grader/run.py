@@ -33,10 +33,11 @@ from ..core.paths import PACKAGE_DIR, course_root
 from .execute import PRELOAD_ORDER, KernelPool, Limits, RunLog, kernel_env, run_notebook
 from .gradebook import MANIFEST, GradeError, points_text, safe_name, write_json, write_outputs
 from .language import instructor_language, submission_languages
+from .similarity import DEFAULT_THRESHOLD
 from .submissions import MAX_NOTEBOOK_BYTES, Submission, discover, notebooks_in, read_answers, read_notebook
 from .verdicts import Attempt, Result, failed_result, submission_result
 
-GRADER_VERSION = "2"  # 2: results carry their language
+GRADER_VERSION = "3"  # 2: results carry their language; 3: and each code answer's source
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Options:
     force: bool = False
     quiet: bool = False
     lang: str | None = None   # every trainee's feedback and notes in this language (None: each their own)
+    similarity: float = DEFAULT_THRESHOLD  # pairs of answers at least this similar are listed (similarity.py)
 
 
 @dataclass
@@ -254,6 +256,9 @@ def grade(opts: Options) -> Summary:
         lang = i18n.normalise(opts.lang) if opts.lang else None
     except ValueError as exc:
         raise GradeError(str(exc)) from None
+    if not 0 < opts.similarity <= 1:
+        raise GradeError(_("the similarity threshold must be above 0 and at most 1 (got {value})")
+                         .format(value=opts.similarity))
     opts = dataclasses.replace(opts, course=Path(opts.course or course_root()).resolve(),
                                submissions=Path(opts.submissions), out=Path(opts.out), lang=lang)
     with i18n.use(instructor_language(opts.lang)):
@@ -293,6 +298,7 @@ def _grade(opts: Options) -> Summary:
             asyncio.run(_run(todo, opts, summary, progress))
         write_json(opts.out / MANIFEST, {"format": 1, "notebooks": notebooks, "entries": entries,
                                          "limits": opts.limits.as_dict(), "lang": opts.lang,
+                                         "similarity": opts.similarity, "course": str(opts.course),
                                          "keys": str(Path(opts.keys).resolve()) if opts.keys else None})
         write_outputs(opts.out, i18n.language())
     return summary

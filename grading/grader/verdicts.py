@@ -17,6 +17,7 @@ from ..core.i18n import _
 from ..core.keys import MANUAL_KINDS
 from ..core.status import CORRECT, INCORRECT, INVALID, NOT_FOUND, NOT_RUN, SUBMITTED, UNANSWERED
 from .execute import Limits, RunLog
+from .similarity import answer_source
 from .language import has_text, key_text, part_labels, short_parts, tr
 from .submissions import Submission, assigns, structure_notes
 
@@ -35,6 +36,7 @@ class ExerciseResult(TypedDict, total=False):
     comment: str           # the instructor's, once graded by hand
     length: int            # reflections and forms: length in words (a CJK character is half a word)
     short: list            # reflections and forms: shorter than the key asks ([''] or the form's parts)
+    source: str            # code: the cells that assign the answer variable, as handed in (similarity report)
 
 
 class Result(TypedDict):
@@ -250,6 +252,8 @@ def submission_result(sub: Submission, key: dict, attempt: Attempt, limits: Limi
             status=status, earned=None if status == SUBMITTED else round(score * spec["points"], 4),
             message=message, details=details, value=value,
             hint=key_text(notebook, spec["id"], hints[0]) if hints and status not in (CORRECT, SUBMITTED) else None)
+        if spec["kind"] == "code" and attempt.nb is not None:
+            ex["source"] = answer_source(attempt.nb, spec["answer"])
         if spec["kind"] in MANUAL_KINDS and has_text(value):
             ex["length"], ex["short"] = short_parts(spec, value)
         exercises.append(ex)
