@@ -82,14 +82,15 @@ def load_manual(out: Path) -> dict:
         return {}
 
 
-def manual_text(value) -> str:
-    """The text a person grades: a reflection, or a form's parts one per paragraph."""
+def manual_text(value, labels: bool = True) -> str:
+    """The text a person grades: a reflection, or a form's parts one per paragraph (with their labels)."""
     if not isinstance(value, dict):
         return ""
     if value.get("kind") == "text":
         return str(value.get("value", ""))
     if value.get("kind") == "mapping":
-        return "\n\n".join(f"{k}: {v}" for k, v in zip(value.get("keys", []), value.get("values", [])))
+        pairs = zip(value.get("keys", []), value.get("values", []))
+        return "\n\n".join(f"{k}: {v}" if labels else str(v) for k, v in pairs)
     return ""
 
 

@@ -157,13 +157,8 @@ def text_tokens(text: str) -> tuple[str, ...]:
 
 def free_text(value) -> str:
     """The text of a reflection, or a form's parts (its labels are the same for everyone)."""
-    if not isinstance(value, dict):
-        return ""
-    if value.get("kind") == "text":
-        return str(value.get("value", ""))
-    if value.get("kind") == "mapping":
-        return "\n\n".join(str(v) for v in value.get("values", []))
-    return ""
+    from .gradebook import manual_text
+    return manual_text(value, labels=False)
 
 
 def ratio(a: tuple, b: tuple) -> float:
