@@ -129,12 +129,16 @@ def _write_catalogue_for(source: Path, key: dict | None, target: Path) -> None:
     import io
     from babel.messages.pofile import read_po, write_po
     from .translations import key_messages
-    wanted = set(key_messages(key)) if key else set()
+    wanted = list(key_messages(key)) if key else []
     with open(source, "rb") as fh:
         catalog = read_po(fh)
-    for message in list(catalog):
-        if message.id and (message.context or "", message.id) not in wanted:
-            catalog.delete(message.id, message.context)
+    kept = {(m.context or "", m.id): m for m in catalog if m.id}
+    for message in kept.values():
+        catalog.delete(message.id, message.context)
+    # in the shipped key's order: the source's order would tell the right order of `steps`
+    for message in (kept[w] for w in dict.fromkeys(wanted) if w in kept):
+        message.locations, message.auto_comments = [], []
+        catalog[message.id] = message
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0, omit_header=False, sort_output=False)
     target.write_bytes(buffer.getvalue())

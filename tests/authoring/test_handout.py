@@ -1,6 +1,7 @@
 """`python -m grading handout`: what trainees get, and that nothing instructor-only leaks."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -42,8 +43,13 @@ def test_everything_a_trainee_needs_is_there(folder):
     assert sorted(p.relative_to(folder / "datasets").as_posix() for p in (folder / "datasets").rglob("*.csv")) == \
         sorted(p.relative_to(ROOT / "datasets").as_posix() for p in (ROOT / "datasets").rglob("*.csv"))
     assert (folder / "grading" / "__init__.py").is_file()
-    for path in (ROOT / "grading" / "keys").glob("*.expected.json"):  # check() needs them
-        assert (folder / "grading" / "keys" / path.name).read_bytes() == path.read_bytes()
+    from grading.core.seal import open_expected
+    for path in (ROOT / "grading" / "keys").glob("*.expected.json"):  # check() needs them, sealed
+        shipped = json.loads((folder / "grading" / "keys" / path.name).read_text(encoding="utf-8"))
+        assert set(shipped) == {"sealed", "veiled"}
+        opened, recorded = open_expected(shipped), json.loads(path.read_text(encoding="utf-8"))
+        assert set(opened) == set(recorded)
+        assert all(opened[k] == v for k, v in recorded.items() if v.get("kind") != "text")
 
 
 def test_nothing_instructor_only_leaks(folder):
