@@ -4,7 +4,9 @@
     DIR/lessons/NN-slug.md        lessons without their instructor notes
     DIR/datasets/                 the data, without FINDINGS.md (instructor-only) or the generator
     DIR/grading/                  the trainee's part of the engine (no grader); keys without
-                                  `hidden` rules, and without `solution` texts with --no-solutions
+                                  `hidden` rules nor (unless --solutions) `solution` texts, and
+                                  sealed (`core/seal.py`): right answers as salted hashes, numbers
+                                  and feedback veiled; --exam: no right answers at all
     DIR/pyproject.toml, constraints.txt, Makefile, environment.yml, README.md
     DIR/.course-lang              the language it was released in (`make lab` there keeps it)
 
@@ -46,16 +48,25 @@ EXAM_DROP = {"correct", "bucket", "feedback", "expected", "tol", "partial_tol", 
              "feedback_high", "success", "hints", "rule", "hidden", "advice", "message"}
 
 
-def trainee_key(key: dict, solutions: bool = False, exam: bool = False) -> dict:
-    """A key without what only the instructor may see (in an exam: without any right answer)."""
+def trainee_key(key: dict, solutions: bool = False, exam: bool = False, sealed: bool = False,
+                expected: dict | None = None) -> dict:
+    """A key without what only the instructor may see (in an exam: without any right answer).
+
+    sealed=True (the default hand-out): right answers as salted hashes, numbers and feedback
+    veiled (`core/seal.py`); `expected` (the notebook's recorded values) seals text answers.
+    """
+    from ..core.seal import seal_exercise
     out = dict(key)
     out["exercises"] = []
     for ex in key["exercises"]:
         ex = {k: v for k, v in ex.items() if k != "hidden" and (solutions and not exam or k != "solution")}
         if exam:
             ex = _exam_exercise(ex)
-        elif key_has_hidden(ex, key):
-            ex["hidden"] = [dict(WITHHELD)]
+        else:
+            if key_has_hidden(ex, key):
+                ex["hidden"] = [dict(WITHHELD)]
+            if sealed:
+                ex = seal_exercise(key["notebook"], ex, (expected or {}).get(ex["id"]))
         out["exercises"].append(ex)
     return out
 
@@ -87,17 +98,25 @@ def key_has_hidden(ex: dict, key: dict) -> bool:
 
 
 def _copy_keys(target: Path, solutions: bool, exam: bool = False) -> None:
+    import json
+
     import yaml
+
+    from ..core.seal import is_sealed_text, seal_expected
     target.mkdir(parents=True, exist_ok=True)
     shipped = {}
     for path in sorted(KEYS_DIR.glob("*.yml")):
-        key = trainee_key(yaml.safe_load(path.read_text(encoding="utf-8")), solutions, exam)
+        open_key = yaml.safe_load(path.read_text(encoding="utf-8"))
+        recorded = path.with_name(f"{path.stem}.expected.json")
+        values = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else {}
+        key = trainee_key(open_key, solutions, exam, sealed=not exam, expected=values)
         (target / path.name).write_text(yaml.safe_dump(key, sort_keys=False, allow_unicode=True, width=100),
                                         encoding="utf-8")
         shipped[path.stem] = key
-    if not exam:  # an exam hand-out carries no expected value at all
-        for path in sorted(KEYS_DIR.glob("*.expected.json")):
-            shutil.copyfile(path, target / path.name)
+        if not exam and recorded.exists():  # an exam hand-out carries no expected value at all
+            texts = {ex["id"] for ex in key["exercises"] if is_sealed_text(ex)}
+            (target / recorded.name).write_text(json.dumps(seal_expected(values, texts), indent=0),
+                                                encoding="utf-8")
     for path in sorted(KEYS_DIR.glob("*/*.po")):  # widget and check text in every language
         (target / path.parent.name).mkdir(exist_ok=True)
         if exam or not solutions:  # only the text of what is shipped: no feedback that gives answers away
@@ -110,12 +129,16 @@ def _write_catalogue_for(source: Path, key: dict | None, target: Path) -> None:
     import io
     from babel.messages.pofile import read_po, write_po
     from .translations import key_messages
-    wanted = set(key_messages(key)) if key else set()
+    wanted = list(key_messages(key)) if key else []
     with open(source, "rb") as fh:
         catalog = read_po(fh)
-    for message in list(catalog):
-        if message.id and (message.context or "", message.id) not in wanted:
-            catalog.delete(message.id, message.context)
+    kept = {(m.context or "", m.id): m for m in catalog if m.id}
+    for message in kept.values():
+        catalog.delete(message.id, message.context)
+    # in the shipped key's order: the source's order would tell the right order of `steps`
+    for message in (kept[w] for w in dict.fromkeys(wanted) if w in kept):
+        message.locations, message.auto_comments = [], []
+        catalog[message.id] = message
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0, omit_header=False, sort_output=False)
     target.write_bytes(buffer.getvalue())

@@ -1,6 +1,7 @@
 """`python -m grading handout`: what trainees get, and that nothing instructor-only leaks."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -42,8 +43,13 @@ def test_everything_a_trainee_needs_is_there(folder):
     assert sorted(p.relative_to(folder / "datasets").as_posix() for p in (folder / "datasets").rglob("*.csv")) == \
         sorted(p.relative_to(ROOT / "datasets").as_posix() for p in (ROOT / "datasets").rglob("*.csv"))
     assert (folder / "grading" / "__init__.py").is_file()
-    for path in (ROOT / "grading" / "keys").glob("*.expected.json"):  # check() needs them
-        assert (folder / "grading" / "keys" / path.name).read_bytes() == path.read_bytes()
+    from grading.core.seal import open_expected
+    for path in (ROOT / "grading" / "keys").glob("*.expected.json"):  # check() needs them, sealed
+        shipped = json.loads((folder / "grading" / "keys" / path.name).read_text(encoding="utf-8"))
+        assert set(shipped) == {"sealed", "veiled"}
+        opened, recorded = open_expected(shipped), json.loads(path.read_text(encoding="utf-8"))
+        assert set(opened) == set(recorded)
+        assert all(opened[k] == v for k, v in recorded.items() if v.get("kind") != "text")
 
 
 def test_nothing_instructor_only_leaks(folder):
@@ -159,3 +165,95 @@ def test_a_chinese_hand_out_opens_in_chinese_and_stays_so(tmp_path):
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "ws" / ".course-lang").read_text().strip() == "zh-CN"
     assert nbformat.read(tmp_path / "ws" / "00-start-here.ipynb", as_version=4).cells == nb.cells
+
+
+def _numbers(value):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _numbers(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _numbers(v)
+
+
+def _in_clear(needle: str, haystack: str) -> bool:
+    """`needle` standing on its own (not inside a longer number, word or base64 run)."""
+    import re
+    return re.search(r"(?<![\w.+/])" + re.escape(needle) + r"(?![\w+/]|\.\d)", haystack, re.IGNORECASE) is not None
+
+
+def _number_tokens(text: str) -> set[str]:
+    """Every number standing on its own in `text`, as written (not inside a word or base64 run)."""
+    import re
+    found = re.findall(r"(?<![\w.+/])-?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w+/]|\.\d)", text)
+    return set(found) | {f.lstrip("-") for f in found}
+
+
+def test_the_default_hand_out_answers_cannot_be_read_off_its_keys(folder):
+    """No expected value, right option, bucket, order or answer-giving feedback in clear text."""
+    import re
+
+    from grading.core.i18n import key_texts
+    keys_dir = folder / "grading" / "keys"
+    files = {p.name: p.read_text(encoding="utf-8") for p in keys_dir.rglob("*") if p.is_file()}
+    everything = "\n".join(files.values())
+    for marker in ("correct:", "bucket:", "accept:", "\"value\"", "value:", "points: {", "expected: "):
+        assert marker not in everything.replace("expected: {veiled", ""), marker
+    for path in sorted((ROOT / "grading" / "keys").glob("*.yml")):
+        original = yaml.safe_load(path.read_text(encoding="utf-8"))
+        shipped = yaml.safe_load(files[path.name])
+        po = files.get(path.stem + ".po", "")
+        recorded = json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
+        # the key's own settings (tolerances, points, slider ranges) are numbers too: not answers
+        own = re.sub(r"(?m)^\s*-?\s*(tol|rel|partial_tol|points|min|max|step|start|min_words): .*$", "",
+                     files[path.name]) + files.get(path.stem + ".expected.json", "") + po.split("\n\n", 1)[-1]
+        # what a trainee reads anyway (prompts, hints, options: a cited year, a count the notebook shows)
+        from grading.authoring.translations import key_messages
+        readable = _number_tokens("\n".join(t for _c, t in key_messages(shipped)))
+        in_clear = _number_tokens(own)
+        for eid, value in recorded.items():  # every recorded number, as JSON writes it, in no key file
+            for n in set(_numbers(value)):
+                text = json.dumps(n)
+                if len(text.lstrip("-")) >= 4 and not (float(n).is_integer() and abs(n) < 100):
+                    assert text not in in_clear or text in readable, (eid, text)
+        for ex, orig in zip(shipped["exercises"], original["exercises"]):
+            eid = orig["id"]
+            if orig["kind"] == "code" and orig["rule"].get("type") == "text":
+                names = {recorded[eid]["value"], *orig["rule"].get("accept", [])}
+                names |= {t for n in list(names) for t in key_texts(original["notebook"], eid, n)}
+                rule_text = yaml.safe_dump({k: v for k, v in ex["rule"].items() if k != "choices"}, allow_unicode=True)
+                for name in names:  # only the options the trainee chooses from name it
+                    assert not _in_clear(name, rule_text), (eid, name)
+                    assert f'msgctxt "{eid}"\nmsgid "{name}"' not in po, (eid, name)
+            if orig["kind"] == "numeric":
+                assert not _in_clear(f"expected: {orig['expected']}", everything)
+            if orig["kind"] == "order":
+                assert ex["steps"] != orig["steps"]
+                at = {step: po.find(f'msgctxt "{eid}"\nmsgid "{step}"') for step in orig["steps"]}
+                if po:  # the catalogue lists the steps in the shipped (shuffled) order, not the right one
+                    assert sorted(at, key=at.get) == ex["steps"]
+            # the feedback that tells the right answer travels only veiled, in either language
+            shown_later = [o.get("feedback") for o in orig.get("options", []) + orig.get("items", [])]
+            for node in orig.get("nodes", {}).values():
+                shown_later += [node.get("outcome")] + [r.get("feedback") for r in node.get("replies") or []]
+            shown_later += [orig.get("feedback_low"), orig.get("feedback_high")]
+            for text in filter(None, shown_later):
+                for variant in key_texts(original["notebook"], eid, text):
+                    assert variant not in everything, (eid, variant[:40])
+
+
+def test_the_handed_out_widgets_still_judge_from_the_sealed_key(folder, tmp_path):
+    code = ("from grading.core.keys import exercise\nfrom grading.core.assess import assess\n"
+            "from grading.core.canon import to_data\n"
+            "nb, spec = exercise('gaps.servperf')\n"
+            "for o in spec['options']:\n"
+            "    print(assess(nb, spec, to_data(o['text'])).status)\n"
+            "nb, spec = exercise('gaps.weakest')\n"
+            "print(assess(nb, spec, to_data('可靠性')).status, assess(nb, spec, to_data('empathy')).status)\n")
+    run = run_in(folder, code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["incorrect", "correct", "incorrect", "incorrect", "correct", "incorrect"]
