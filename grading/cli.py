@@ -98,7 +98,8 @@ def _grade(args) -> int:
     notebooks = [n.strip().removesuffix(".ipynb") for n in args.notebooks.split(",") if n.strip()] \
         if args.notebooks else None
     opts = Options(Path(args.submissions), Path(args.out), notebooks, args.jobs, limits,
-                   keys=Path(args.keys) if args.keys else None, force=args.force, quiet=args.quiet, lang=args.lang)
+                   keys=Path(args.keys) if args.keys else None, force=args.force, quiet=args.quiet, lang=args.lang,
+                   similarity=args.similarity)
     with use(_instructor_language(args.lang)):  # what the instructor reads: --lang, else COURSE_LANG, else English
         try:
             summary = grade(opts)
@@ -140,7 +141,8 @@ def _handout(args) -> int:
     except ModuleNotFoundError:
         return _instructor_only("handout")
     try:
-        written = handout(course_root(), Path(args.dir), solutions=not args.no_solutions, lang=args.lang)
+        written = handout(course_root(), Path(args.dir), solutions=args.solutions and not args.no_solutions,
+                          lang=args.lang, exam=args.exam)
     except HandoutError as exc:
         print(f"handout failed: {exc}", file=sys.stderr)
         return 1
@@ -174,6 +176,9 @@ def main(argv=None) -> int:
     p.add_argument("--max-output", type=int, default=2048, help=_("output kept per cell in KB (default 2048)"))
     p.add_argument("--keys", help=_("answer keys folder (default: the package's grading/keys)"))
     p.add_argument("--force", action="store_true", help=_("ignore cached results and grade everything again"))
+    p.add_argument("--similarity", type=float, default=0.85,
+                   help=_("list pairs of trainees whose answers are at least this similar, 0-1 (default 0.85; "
+                          "report.html and similarity.csv; no points are taken off)"))
     p.add_argument("--quiet", action="store_true", help=_("no progress lines"))
     p.add_argument("--lang", type=_language, help=_("write every trainee's feedback and notes, and the report, in "
                                                     "this language: en or zh-CN (default: each trainee's feedback "
@@ -190,7 +195,11 @@ def main(argv=None) -> int:
     p.set_defaults(run=_rubric)
     p = sub.add_parser("handout", help="(instructors) the folder handed out to trainees, without instructor material")
     p.add_argument("dir")
-    p.add_argument("--no-solutions", action="store_true", help="leave out the worked solutions too")
+    p.add_argument("--solutions", action="store_true",
+                   help="include the worked solutions (self-study; a graded class gets none by default)")
+    p.add_argument("--no-solutions", action="store_true", help=argparse.SUPPRESS)  # the default now
+    p.add_argument("--exam", action="store_true",
+                   help="no expected values or right answers at all: every check says 'saved; graded later'")
     p.add_argument("--lang", type=_language, default=DEFAULT, help="en (default) or zh-CN")
     p.set_defaults(run=_handout)
     p = sub.add_parser("translations", help="(authors) update the translation catalogues and list what is missing")

@@ -4,7 +4,9 @@
     DIR/lessons/NN-slug.md        lessons without their instructor notes
     DIR/datasets/                 the data, without FINDINGS.md (instructor-only) or the generator
     DIR/grading/                  the trainee's part of the engine (no grader); keys without
-                                  `hidden` rules, and without `solution` texts with --no-solutions
+                                  `hidden` rules nor (unless --solutions) `solution` texts, and
+                                  sealed (`core/seal.py`): right answers as salted hashes, numbers
+                                  and feedback veiled; --exam: no right answers at all
     DIR/pyproject.toml, constraints.txt, Makefile, environment.yml, README.md
     DIR/.course-lang              the language it was released in (`make lab` there keeps it)
 
@@ -39,15 +41,54 @@ class HandoutError(ValueError):
 WITHHELD = {"type": "withheld", "message": "Further checks run when your work is graded."}
 
 
-def trainee_key(key: dict, solutions: bool = True) -> dict:
-    """A key without what only the instructor may see."""
+# An exam hand-out keeps what a widget needs to be shown and answered, and nothing that says
+# which answer is right: no `correct` flags, buckets, expected numbers, reply points or
+# feedback, and the order steps shuffled.  Every check then says "saved; graded later".
+EXAM_DROP = {"correct", "bucket", "feedback", "expected", "tol", "partial_tol", "feedback_low",
+             "feedback_high", "success", "hints", "rule", "hidden", "advice", "message"}
+
+
+def trainee_key(key: dict, solutions: bool = False, exam: bool = False, sealed: bool = False,
+                expected: dict | None = None) -> dict:
+    """A key without what only the instructor may see (in an exam: without any right answer).
+
+    sealed=True (the default hand-out): right answers as salted hashes, numbers and feedback
+    veiled (`core/seal.py`); `expected` (the notebook's recorded values) seals text answers.
+    """
+    from ..core.seal import seal_exercise
     out = dict(key)
     out["exercises"] = []
     for ex in key["exercises"]:
-        ex = {k: v for k, v in ex.items() if k != "hidden" and (solutions or k != "solution")}
-        if key_has_hidden(ex, key):
-            ex["hidden"] = [dict(WITHHELD)]
+        ex = {k: v for k, v in ex.items() if k != "hidden" and (solutions and not exam or k != "solution")}
+        if exam:
+            ex = _exam_exercise(ex)
+        else:
+            if key_has_hidden(ex, key):
+                ex["hidden"] = [dict(WITHHELD)]
+            if sealed:
+                ex = seal_exercise(key["notebook"], ex, (expected or {}).get(ex["id"]))
         out["exercises"].append(ex)
+    return out
+
+
+def _exam_exercise(ex: dict) -> dict:
+    from ..core.widget_models import stable_shuffle
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in EXAM_DROP}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    points = ex["points"]
+    out = strip(ex)
+    out["points"], out["exam"] = points, True
+    if "steps" in out:
+        out["steps"] = stable_shuffle(ex["id"], out["steps"])
+    for node in out.get("nodes", {}).values():  # a role-play's reply points say which is best
+        for reply in node.get("replies") or []:
+            reply.pop("points", None)
     return out
 
 
@@ -56,31 +97,64 @@ def key_has_hidden(ex: dict, key: dict) -> bool:
     return bool(original.get("hidden"))
 
 
-def _copy_keys(target: Path, solutions: bool) -> None:
+def _copy_keys(target: Path, solutions: bool, exam: bool = False) -> None:
+    import json
+
     import yaml
+
+    from ..core.seal import is_sealed_text, seal_expected
     target.mkdir(parents=True, exist_ok=True)
+    shipped = {}
     for path in sorted(KEYS_DIR.glob("*.yml")):
-        key = yaml.safe_load(path.read_text(encoding="utf-8"))
-        text = yaml.safe_dump(trainee_key(key, solutions), sort_keys=False, allow_unicode=True, width=100)
-        (target / path.name).write_text(text, encoding="utf-8")
-    for path in sorted(KEYS_DIR.glob("*.expected.json")):
-        shutil.copyfile(path, target / path.name)
+        open_key = yaml.safe_load(path.read_text(encoding="utf-8"))
+        recorded = path.with_name(f"{path.stem}.expected.json")
+        values = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else {}
+        key = trainee_key(open_key, solutions, exam, sealed=not exam, expected=values)
+        (target / path.name).write_text(yaml.safe_dump(key, sort_keys=False, allow_unicode=True, width=100),
+                                        encoding="utf-8")
+        shipped[path.stem] = key
+        if not exam and recorded.exists():  # an exam hand-out carries no expected value at all
+            texts = {ex["id"] for ex in key["exercises"] if is_sealed_text(ex)}
+            (target / recorded.name).write_text(json.dumps(seal_expected(values, texts), indent=0),
+                                                encoding="utf-8")
     for path in sorted(KEYS_DIR.glob("*/*.po")):  # widget and check text in every language
         (target / path.parent.name).mkdir(exist_ok=True)
-        shutil.copyfile(path, target / path.parent.name / path.name)
+        if exam or not solutions:  # only the text of what is shipped: no feedback that gives answers away
+            _write_catalogue_for(path, shipped.get(path.stem), target / path.parent.name / path.name)
+        else:
+            shutil.copyfile(path, target / path.parent.name / path.name)
 
 
-def _copy_package(target: Path, solutions: bool) -> None:
+def _write_catalogue_for(source: Path, key: dict | None, target: Path) -> None:
+    import io
+    from babel.messages.pofile import read_po, write_po
+    from .translations import key_messages
+    wanted = list(key_messages(key)) if key else []
+    with open(source, "rb") as fh:
+        catalog = read_po(fh)
+    kept = {(m.context or "", m.id): m for m in catalog if m.id}
+    for message in kept.values():
+        catalog.delete(message.id, message.context)
+    # in the shipped key's order: the source's order would tell the right order of `steps`
+    for message in (kept[w] for w in dict.fromkeys(wanted) if w in kept):
+        message.locations, message.auto_comments = [], []
+        catalog[message.id] = message
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, omit_header=False, sort_output=False)
+    target.write_bytes(buffer.getvalue())
+
+
+def _copy_package(target: Path, solutions: bool, exam: bool = False) -> None:
     """The trainee's part of the engine: no grader, no sandbox, no authoring tools."""
     for rel in SHIPPED:
         for path in sorted(PACKAGE_DIR.glob(rel)):
             dst = target / path.relative_to(PACKAGE_DIR)
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, dst)
-    _copy_keys(target / "keys", solutions)
+    _copy_keys(target / "keys", solutions, exam)
 
 
-def handout(course: Path, out: Path, solutions: bool = True, lang: str = "en") -> int:
+def handout(course: Path, out: Path, solutions: bool = False, lang: str = "en", exam: bool = False) -> int:
     """Write the hand-out folder; returns the number of files written."""
     from .release import ReleaseError, release_course
     if out.exists() and any(out.iterdir()):
@@ -100,7 +174,7 @@ def handout(course: Path, out: Path, solutions: bool = True, lang: str = "en") -
         shutil.copyfile(Path(tmp) / LANG_FILE, out / LANG_FILE)  # `make lab` there opens in this language
     if (course / "datasets").is_dir():
         shutil.copytree(course / "datasets", out / "datasets", ignore=shutil.ignore_patterns(*DATA_EXCLUDE))
-    _copy_package(out / "grading", solutions)
+    _copy_package(out / "grading", solutions, exam)
     if (course / "share").is_dir():  # Voila's page template for the course in Chinese
         shutil.copytree(course / "share", out / "share")
     for name in TOP_FILES:

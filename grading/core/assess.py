@@ -5,10 +5,10 @@ trainee and the grader never disagree about the same answer.
 """
 from __future__ import annotations
 
-from . import keys
+from . import keys, seal
 from .i18n import _, key_text, key_texts
 from .rules import Verdict, apply
-from .status import CORRECT, INCORRECT, INVALID, PARTIAL
+from .status import CORRECT, INCORRECT, INVALID, PARTIAL, SUBMITTED, UNANSWERED
 from .widget_models import WIDGET_RULES
 
 RECORD_ENV = "GRADING_RECORD_TO"  # set by `python -m grading keys` while running a master
@@ -51,6 +51,10 @@ def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False,
            expected: dict | None = None) -> Verdict:
     """Judge a canonical answer; with hidden=True also apply the key's stricter hidden rules."""
     kind = spec["kind"]
+    if spec.get("exam"):  # an exam hand-out: no right answers in reach, so none judged here
+        if answer.get("kind") == "missing":
+            return Verdict(UNANSWERED, 0.0, _("Not answered yet."))
+        return Verdict(SUBMITTED, 0.0, _("Saved. This is an exam: your answer is graded after you hand in your work."))
     if kind != "code":
         if not spec.get("notebook"):  # a spec read some other way: its text still comes from its key's catalogue
             spec = dict(spec, notebook=notebook)
@@ -63,7 +67,10 @@ def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False,
     if expected is None:
         return Verdict(INVALID, 0.0, _("No expected answer is recorded for {id}; "
                                        "the instructor needs to run `make keys`.").format(id=spec["id"]))
-    verdict = apply(localised_rule(notebook, spec, spec["rule"], expected), expected, answer)
+    rule = spec["rule"]
+    if seal.is_sealed_text(spec):  # a default hand-out: the accepted names are salted hashes
+        rule, expected = seal.text_judgement(spec, answer)
+    verdict = apply(localised_rule(notebook, spec, rule, expected), expected, answer)
     if hidden and verdict.status == CORRECT:
         for rule in spec.get("hidden", []):
             rule = localised_rule(notebook, spec, rule, expected)

@@ -293,6 +293,8 @@ def _frame(rule, expected, answer):
                 columns=listed(key)))
         pos = {k: i for i, k in enumerate(gk)}
         order = [pos[k] for k in wk]
+    else:
+        order = _index_order(expected, answer, want_rows) or order
     wrong = []
     for c in needed:
         w, g = want[norm_text(c)], got[norm_text(c)]
@@ -300,8 +302,23 @@ def _frame(rule, expected, answer):
         if bad:
             wrong.append(ngettext("{column} ({n} row)", "{column} ({n} rows)", bad).format(column=quoted(c), n=bad))
     if not wrong:
+        if rule.get("ordered") and order != list(range(want_rows)):
+            return Verdict(INCORRECT, 0.0, _("The right values, but not in the expected order ({hint}).").format(
+                hint=rule.get("order_hint") or _("check the sort")))
         return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
     return Verdict(INCORRECT, 0.0, _("Values differ in column {columns}.").format(columns=listed(wrong)))
+
+
+def _index_order(expected: dict, answer: dict, rows: int) -> list[int] | None:
+    """Where each expected row is in the answer, matched by index label: the same rows in another
+    order (e.g. sorted, same index) line up as pandas would align them.  None when the labels are
+    not the same unique set (then rows are compared by position, as before)."""
+    wi = [_key(x) for x in expected.get("index", [])]
+    gi = [_key(x) for x in answer.get("index", [])]
+    if len(wi) != rows or len(gi) != rows or len(set(wi)) != rows or set(gi) != set(wi):
+        return None
+    pos = {k: i for i, k in enumerate(gi)}
+    return [pos[k] for k in wi]
 
 
 def _exact(rule, expected, answer):

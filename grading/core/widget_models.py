@@ -11,6 +11,7 @@ import re
 from .i18n import _, join, key_text, key_texts, listed, quoted
 from .length import shown_aim, shown_length, text_length
 from .rules import Verdict, norm_text
+from .seal import is_veiled, unseal, veiled_text
 from .status import CORRECT, INCORRECT, INVALID, PARTIAL, SUBMITTED, UNANSWERED
 
 
@@ -27,6 +28,8 @@ def _status(score: float) -> str:
 
 def shown(spec: dict, text):
     """A key text of this exercise in the reader's language (the key's English if untranslated)."""
+    if is_veiled(text):  # a sealed key's feedback, veiled with its translations
+        return veiled_text(spec, text)
     return key_text(spec.get("notebook"), spec.get("id", ""), text)
 
 
@@ -44,6 +47,15 @@ def canonical(spec: dict, texts) -> dict[str, str]:
     return found
 
 
+def _opened(judge):
+    """A judge that also reads a sealed spec (`seal.unseal` rebuilds the open one in memory)."""
+    def judge_sealed_or_open(spec: dict, answer: dict) -> Verdict:
+        return judge(unseal(spec), answer)
+    judge_sealed_or_open.__name__ = judge_sealed_or_open.__qualname__ = judge.__name__
+    judge_sealed_or_open.__doc__ = judge.__doc__
+    return judge_sealed_or_open
+
+
 def _option_texts(spec) -> list[str]:
     return [o["text"] for o in spec["options"]]
 
@@ -53,6 +65,7 @@ def _find(spec: dict, text) -> dict | None:
     return next((o for o in spec["options"] if o["text"] == key), None)
 
 
+@_opened
 def judge_choose_one(spec: dict, answer: dict) -> Verdict:
     if answer.get("kind") == "missing":
         return Verdict(UNANSWERED, 0.0, _("Not answered yet: pick one option."))
@@ -66,6 +79,7 @@ def judge_choose_one(spec: dict, answer: dict) -> Verdict:
     return Verdict(CORRECT if ok else INCORRECT, float(ok), shown(spec, option.get("feedback")) or default)
 
 
+@_opened
 def judge_choose_many(spec: dict, answer: dict) -> Verdict:
     if answer.get("kind") == "missing" or (answer.get("kind") in ("list", "set") and not answer["items"]):
         return Verdict(UNANSWERED, 0.0, _("Not answered yet: tick every option that applies."))
@@ -97,6 +111,7 @@ def judge_choose_many(spec: dict, answer: dict) -> Verdict:
     return Verdict(_status(score), score, msg, lines)
 
 
+@_opened
 def judge_buckets(spec: dict, answer: dict) -> Verdict:
     if answer.get("kind") == "missing":
         return Verdict(UNANSWERED, 0.0, _("Not answered yet: put every item in a bucket."))
@@ -137,6 +152,7 @@ def _lcs(a: list, b: list) -> int:
     return table[-1][-1]
 
 
+@_opened
 def judge_order(spec: dict, answer: dict) -> Verdict:
     steps = spec["steps"]
     if answer.get("kind") == "missing":
@@ -161,6 +177,7 @@ def judge_order(spec: dict, answer: dict) -> Verdict:
                        n=first + 1, step=quoted(shown(spec, hint)))])
 
 
+@_opened
 def judge_numeric(spec: dict, answer: dict) -> Verdict:
     if answer.get("kind") == "missing":
         return Verdict(UNANSWERED, 0.0, _("Not answered yet: give your estimate."))
@@ -223,6 +240,7 @@ def best_path(spec: dict, node_id: str | None = None, worst: bool = False) -> tu
     return (min if worst else max)(ways, key=lambda w: w[0]) if ways else (0, [])
 
 
+@_opened
 def judge_scenario(spec: dict, answer: dict) -> Verdict:
     if answer.get("kind") == "missing" or (answer.get("kind") == "list" and not answer["items"]):
         return Verdict(UNANSWERED, 0.0, _("Not answered yet: play the conversation to its end."))

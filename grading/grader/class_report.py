@@ -7,7 +7,9 @@
   means the exercise does not separate stronger from weaker trainees;
 - the most common wrong answers, from the canonical answer values;
 - every problem met while running notebooks;
-- reflections and forms shorter than the key asks (never failed for it: listed to read).
+- reflections and forms shorter than the key asks (never failed for it: listed to read);
+- similar answers: pairs of trainees whose code or reflections are the same or nearly the same
+  (`similarity`; never penalised: listed, side by side, for a person to look at).
 
 Plots are seaborn PNGs embedded as base64, so the page is one file.  The page is in the
 current language (the instructor's); every figure uses the course fonts, so a trainee
@@ -30,6 +32,7 @@ from ..core.keys import MANUAL_KINDS
 from ..core.status import CORRECT, NOT_ANSWERED, WRONG
 from .feedback_pages import text
 from .language import short_note
+from .similarity import COMMON
 
 # The kinds of exercise as the report names them (English: the key's own word).
 KIND_NAMES = (N_("code"), N_("choose-one"), N_("choose-many"), N_("buckets"), N_("order"), N_("numeric"),
@@ -42,6 +45,8 @@ td,th{padding:.35rem .5rem;border-bottom:1px solid #eee;vertical-align:top;text-
 th{background:#f6f6f6}.num{text-align:right;white-space:nowrap}img{max-width:100%}
 .kpi{display:inline-block;margin-right:2.5rem}.kpi b{font-size:1.4rem;display:block}
 .wrong{margin:0;padding-left:1rem}code{background:#f3f3f3;padding:0 .2rem}
+.pair td{width:50%}.pair pre{white-space:pre-wrap;word-break:break-word;margin:0;font-size:.85rem;
+background:#fafafa;padding:.4rem;max-height:20rem;overflow:auto}details{margin:.6rem 0}
 """
 
 
@@ -205,7 +210,46 @@ def short_answers(notebooks: list[str], results: dict, keys: dict) -> list[tuple
     return found
 
 
-def render(notebooks: list[str], results: dict, keys: dict) -> str:
+MAX_PAIRS_SHOWN = 200  # side by side in the report; similarity.csv lists every pair
+
+
+def similarity_section(similar: dict) -> list[str]:
+    """The report's similar answers: a table of pairs, each with the two answers side by side."""
+    pairs, threshold = similar["pairs"], similar["threshold"]
+    parts = ["<h2 id='similarity'>" + _("Similar answers ({count} pairs)").format(count=len(pairs)) + "</h2><p>"
+             + html.escape(_("Pairs of trainees whose code or reflection for an exercise is the same or nearly the "
+                             "same once comments, spacing, names, case and punctuation are set aside (similarity at "
+                             "least {threshold}; 1.00 = the same). Unanswered stubs and the hand-out's own code and "
+                             "worked solutions never count. Nobody lost points for this: look at each pair and "
+                             "decide. Every pair is also in similarity.csv.").format(threshold=f"{threshold:.2f}"))
+             + "</p>"]
+    if similar.get("left_out"):
+        parts.append("<p>" + html.escape(_("{count} code answer(s) were handed in identically by more than {common} "
+                                           "trainees: taken as a common answer and not paired.")
+                                         .format(count=similar["left_out"], common=COMMON)) + "</p>")
+    if not pairs:
+        parts.append("<p>" + _("None.") + "</p>")
+        return parts
+    heads = (_("Notebook"), _("Exercise"), _("Trainee"), _("Trainee"), _("Similarity"))
+    parts.append("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class='num'>{}</th></tr>"
+                 .format(*heads) + "".join(
+                     f"<tr><td>{html.escape(p.notebook)}</td><td><code>{html.escape(p.exercise)}</code></td>"
+                     f"<td>{html.escape(p.first)}</td><td>{html.escape(p.second)}</td>"
+                     f"<td class='num'><a href='#pair-{i}'>{p.shown}</a></td></tr>"
+                     for i, p in enumerate(pairs[:MAX_PAIRS_SHOWN], 1)) + "</table>")
+    if len(pairs) > MAX_PAIRS_SHOWN:
+        parts.append("<p>" + html.escape(_("The first {shown} of {count} pairs are shown; similarity.csv lists them "
+                                           "all.").format(shown=MAX_PAIRS_SHOWN, count=len(pairs))) + "</p>")
+    for i, p in enumerate(pairs[:MAX_PAIRS_SHOWN], 1):
+        parts.append(f"<details id='pair-{i}'><summary><code>{html.escape(p.exercise)}</code> · "
+                     f"{html.escape(p.first)} · {html.escape(p.second)} · {p.shown}</summary>"
+                     f"<table class='pair'><tr><th>{html.escape(p.first)}</th><th>{html.escape(p.second)}</th></tr>"
+                     f"<tr><td><pre>{html.escape(p.text_first)}</pre></td><td><pre>{html.escape(p.text_second)}</pre>"
+                     "</td></tr></table></details>")
+    return parts
+
+
+def render(notebooks: list[str], results: dict, keys: dict, similar: dict | None = None) -> str:
     df = _frame(notebooks, results, keys)
     order = [ex["id"] for nb in notebooks for ex in keys[nb]["exercises"]]
     maximum = sum(ex["points"] for nb in notebooks for ex in keys[nb]["exercises"])
@@ -251,6 +295,8 @@ def render(notebooks: list[str], results: dict, keys: dict) -> str:
                      + "".join(f"<tr><td>{html.escape(t)}</td><td>{html.escape(nb)}</td>"
                                f"<td><code>{html.escape(eid)}</code></td><td class='num'>{length}</td>"
                                f"<td>{text(note)}</td></tr>" for t, nb, eid, length, note in short) + "</table>")
+    if similar is not None:
+        parts += similarity_section(similar)
     problems = [(t, nb, n) for t in sorted(results) for nb in notebooks for n in results[t][nb]["notes"]]
     parts.append("<h2>" + _("Problems while grading ({count})").format(count=len(problems)) + "</h2>")
     if problems:
@@ -264,5 +310,5 @@ def render(notebooks: list[str], results: dict, keys: dict) -> str:
     return "\n".join(parts)
 
 
-def write_report(path: Path, notebooks: list[str], results: dict, keys: dict) -> None:
-    path.write_text(render(notebooks, results, keys), encoding="utf-8")
+def write_report(path: Path, notebooks: list[str], results: dict, keys: dict, similar: dict | None = None) -> None:
+    path.write_text(render(notebooks, results, keys, similar), encoding="utf-8")

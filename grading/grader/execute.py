@@ -205,11 +205,23 @@ def _pid_client(process: _Forked):
     return PidClient()
 
 
+def _copy_data(course: Path, target: Path) -> None:
+    target.mkdir()
+    if (course / "datasets").is_dir():
+        shutil.copytree(course / "datasets", target / "datasets",
+                        ignore=shutil.ignore_patterns("generator", "__pycache__", "*.py", "*.md"))
+
+
 async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zygote: Zygote | None = None) -> Kernel:
     root = Path(tempfile.mkdtemp(prefix="k-", dir=scratch))
     cwd = root / "work"
     cwd.mkdir()
-    child_env = {**env, "GRADING_ANSWERS_DIR": str(cwd)}
+    # The kernel's own copy of the course data: a submission that writes to the datasets changes
+    # only its copy, never the instructor's files or the next trainee's (4–5 MB: a few ms, taken
+    # while the kernel is a spare in the pool).
+    own_course = root / "course"
+    await asyncio.to_thread(_copy_data, Path(env.get("COURSE_ROOT", ".")), own_course)
+    child_env = {**env, "GRADING_ANSWERS_DIR": str(cwd), "COURSE_ROOT": str(own_course)}
     args = ["--HistoryManager.hist_file=:memory:", "--quiet"]
     if zygote is not None:
         from jupyter_client.connect import write_connection_file

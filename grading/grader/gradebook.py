@@ -11,7 +11,6 @@ is in the instructor's language (`--lang`, else COURSE_LANG, else English).
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -22,6 +21,7 @@ from ..core import i18n
 from ..core import keys as answer_keys
 from ..core.i18n import _
 from ..core.status import GRADED, SUBMITTED
+from .safecsv import write_csv
 
 MANIFEST = "grading.json"
 MANUAL = "manual.json"
@@ -82,14 +82,15 @@ def load_manual(out: Path) -> dict:
         return {}
 
 
-def manual_text(value) -> str:
-    """The text a person grades: a reflection, or a form's parts one per paragraph."""
+def manual_text(value, labels: bool = True) -> str:
+    """The text a person grades: a reflection, or a form's parts one per paragraph (with their labels)."""
     if not isinstance(value, dict):
         return ""
     if value.get("kind") == "text":
         return str(value.get("value", ""))
     if value.get("kind") == "mapping":
-        return "\n\n".join(f"{k}: {v}" for k, v in zip(value.get("keys", []), value.get("values", [])))
+        pairs = zip(value.get("keys", []), value.get("values", []))
+        return "\n\n".join(f"{k}: {v}" if labels else str(v) for k, v in pairs)
     return ""
 
 
@@ -143,10 +144,7 @@ def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[lis
 
 
 def _write_csv(path: Path, header: list[str], rows) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+    write_csv(path, header, rows)  # no cell a spreadsheet would run as a formula (safecsv)
 
 
 def report_language(manifest: dict, lang: str | None = None) -> str:
@@ -156,12 +154,13 @@ def report_language(manifest: dict, lang: str | None = None) -> str:
 
 
 def write_outputs(out: Path, lang: str | None = None) -> None:
-    """gradebook.csv, results.csv, feedback/<trainee>.html and report.html from the cached results.
+    """gradebook.csv, results.csv, similarity.csv, feedback/<trainee>.html and report.html from the cached results.
 
     Feedback pages are in each trainee's language; the report in `lang` (see `report_language`)."""
     from .class_report import write_report
     from .feedback_pages import write_feedback
     from .language import trainee_language
+    from .similarity import similarity_outputs
     notebooks, results, manifest = load_results(out)
     apply_manual(results, load_manual(out))
     keys = run_keys(notebooks, manifest)
@@ -170,6 +169,7 @@ def write_outputs(out: Path, lang: str | None = None) -> None:
                ([trainee, nb, ex["id"], ex["kind"], ex["status"], points_text(ex["earned"]), points_text(ex["points"]),
                  ex["message"]]
                 for trainee in sorted(results) for nb in notebooks for ex in results[trainee][nb]["exercises"]))
+    similar = similarity_outputs(out, notebooks, results, keys, manifest, _write_csv)  # similarity.csv
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
     with answer_keys.using(manifest.get("keys")):  # the keys' translations come from the run's keys folder
@@ -177,4 +177,4 @@ def write_outputs(out: Path, lang: str | None = None) -> None:
             with i18n.use(trainee_language(results[trainee])):
                 write_feedback(feedback / f"{safe_name(trainee)}.html", trainee, notebooks, results[trainee], keys)
         with i18n.use(report_language(manifest, lang)):
-            write_report(out / "report.html", notebooks, results, keys)
+            write_report(out / "report.html", notebooks, results, keys, similar)

@@ -13,7 +13,6 @@ same measure the trainee's widget uses.
 """
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -43,10 +42,8 @@ def notebook_language(path: Path | None) -> str | None:
     None when there is no readable notebook to tell."""
     if path is None:
         return None
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):
-        return None
+    from .submissions import MAX_NOTEBOOK_BYTES, read_json
+    raw = read_json(path, MAX_NOTEBOOK_BYTES).data  # within the grader's limits; None if unusable
     if not isinstance(raw, dict):
         return None
     meta = raw.get("metadata")

@@ -25,6 +25,8 @@ from ..core.keys import MANUAL_KINDS
 from .gradebook import (MANUAL, load_manual, load_results, manual_text, points_text, report_language, run_keys,
                         text_digest, write_json, write_outputs)
 from .language import key_text, short_note, short_parts, text_length
+from .safecsv import plain, write_csv
+from .submissions import MAX_ANSWERS_BYTES
 
 COLUMNS = ["trainee", "notebook", "exercise", "words", "short", "answer", "criteria", "max_points", "score",
            "comment"]
@@ -44,10 +46,7 @@ def export(out: Path, path: Path | None = None, lang: str | None = None) -> tupl
     with answer_keys.using(manifest.get("keys")), i18n.use(report_language(manifest, lang)):
         rows = _rows(notebooks, results, keys, manual)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
+    write_csv(path, COLUMNS, rows)  # a reflection starting with "=" stays text in a spreadsheet (safecsv)
     return path, len(rows)
 
 
@@ -85,11 +84,16 @@ def merge(out: Path, path: Path, lang: str | None = None) -> int:
 
 
 def _merged(out: Path, path: Path, notebooks, results) -> tuple[int, dict]:
+    csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_ANSWERS_BYTES))  # the longest answer exported
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+            rows = [{plain(k): plain(v) if isinstance(v, str) else v for k, v in row.items()}
+                    for row in csv.DictReader(fh)]  # undo export's formula guard (safecsv.plain)
     except OSError as exc:
         raise RubricError(_("cannot read {file}: {reason}").format(file=path, reason=exc.strerror)) from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise RubricError(_("cannot read {file}: it is not a UTF-8 CSV file ({error})").format(
+            file=path, error=type(exc).__name__)) from None
     if rows and not {"trainee", "exercise", "score"} <= set(rows[0]):
         raise RubricError(_("{file} needs the columns trainee, exercise and score (as written by rubric export)")
                           .format(file=path))

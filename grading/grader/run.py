@@ -33,10 +33,11 @@ from ..core.paths import PACKAGE_DIR, course_root
 from .execute import PRELOAD_ORDER, KernelPool, Limits, RunLog, kernel_env, run_notebook
 from .gradebook import MANIFEST, GradeError, points_text, safe_name, write_json, write_outputs
 from .language import instructor_language, submission_languages
-from .submissions import Submission, discover, notebooks_in, read_answers, read_notebook
-from .verdicts import Attempt, Result, submission_result
+from .similarity import DEFAULT_THRESHOLD
+from .submissions import MAX_NOTEBOOK_BYTES, Submission, discover, notebooks_in, read_answers, read_notebook
+from .verdicts import Attempt, Result, failed_result, submission_result
 
-GRADER_VERSION = "2"  # 2: results carry their language
+GRADER_VERSION = "3"  # 2: results carry their language; 3: and each code answer's source
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Options:
     force: bool = False
     quiet: bool = False
     lang: str | None = None   # every trainee's feedback and notes in this language (None: each their own)
+    similarity: float = DEFAULT_THRESHOLD  # pairs of answers at least this similar are listed (similarity.py)
 
 
 @dataclass
@@ -168,10 +170,14 @@ def preload_for(path: Path) -> tuple[str, ...]:
     """Libraries a notebook imports: its pre-started kernel imports them while waiting."""
     import re
     try:
-        found = set(re.findall(r"(?:import|from)\s+(pandas|numpy|matplotlib|seaborn|ipywidgets|grading)\b",
-                               path.read_text(encoding="utf-8", errors="replace")))
-    except OSError:
+        with open(path, "rb") as fh:
+            text = fh.read(MAX_NOTEBOOK_BYTES + 1)
+    except (OSError, TypeError):
         return ()
+    if len(text) > MAX_NOTEBOOK_BYTES:  # not run anyway
+        return ()
+    found = set(re.findall(r"(?:import|from)\s+(pandas|numpy|matplotlib|seaborn|ipywidgets|grading)\b",
+                           text.decode("utf-8", errors="replace")))
     if "seaborn" in found:
         found.add("matplotlib")
     if "matplotlib" in found:
@@ -180,6 +186,18 @@ def preload_for(path: Path) -> tuple[str, ...]:
 
 
 async def _grade_one(sub: Submission, key: dict, pool: KernelPool | None, opts: Options, reference,
+                     summary: Summary, progress, lang: str = i18n.DEFAULT) -> Result:
+    try:
+        return await _judge_one(sub, key, pool, opts, reference, summary, progress, lang)
+    except (Exception, RecursionError) as exc:  # whatever a submission holds, the class still gets its gradebook
+        with i18n.use(lang):
+            result = failed_result(sub, key, _("the grader failed on this submission ({error}); tell the "
+                                               "course maintainers").format(error=type(exc).__name__))
+        progress(f"{sub.trainee} {sub.notebook}: 0 — {result['notes'][0]}")
+        return result
+
+
+async def _judge_one(sub: Submission, key: dict, pool: KernelPool | None, opts: Options, reference,
                      summary: Summary, progress, lang: str = i18n.DEFAULT) -> Result:
     with i18n.use(lang):  # the submission's notes and messages in its own language
         nb, nb_notes = read_notebook(sub.ipynb)
@@ -214,7 +232,14 @@ async def _run(todo: list, opts: Options, summary: Summary, progress) -> None:
     async def one(sub, key, reference, _needs, digest, lang):
         async with gate:
             result = await _grade_one(sub, key, pool, opts, reference, summary, progress, lang)
-        write_json(cache_path(opts.out, sub.trainee, sub.notebook), {"hash": digest, "result": result})
+        path = cache_path(opts.out, sub.trainee, sub.notebook)
+        try:
+            write_json(path, {"hash": digest, "result": result})
+        except (ValueError, TypeError, RecursionError) as exc:  # a result that cannot be stored still gets a row
+            with i18n.use(lang):
+                write_json(path, {"hash": digest, "result": failed_result(
+                    sub, key, _("the grader failed on this submission ({error}); tell the course maintainers")
+                    .format(error=type(exc).__name__))})
         summary.graded += 1
 
     try:
@@ -231,6 +256,9 @@ def grade(opts: Options) -> Summary:
         lang = i18n.normalise(opts.lang) if opts.lang else None
     except ValueError as exc:
         raise GradeError(str(exc)) from None
+    if not 0 < opts.similarity <= 1:
+        raise GradeError(_("the similarity threshold must be above 0 and at most 1 (got {value})")
+                         .format(value=opts.similarity))
     opts = dataclasses.replace(opts, course=Path(opts.course or course_root()).resolve(),
                                submissions=Path(opts.submissions), out=Path(opts.out), lang=lang)
     with i18n.use(instructor_language(opts.lang)):
@@ -270,6 +298,7 @@ def _grade(opts: Options) -> Summary:
             asyncio.run(_run(todo, opts, summary, progress))
         write_json(opts.out / MANIFEST, {"format": 1, "notebooks": notebooks, "entries": entries,
                                          "limits": opts.limits.as_dict(), "lang": opts.lang,
+                                         "similarity": opts.similarity, "course": str(opts.course),
                                          "keys": str(Path(opts.keys).resolve()) if opts.keys else None})
         write_outputs(opts.out, i18n.language())
     return summary

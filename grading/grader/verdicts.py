@@ -17,6 +17,7 @@ from ..core.i18n import _
 from ..core.keys import MANUAL_KINDS
 from ..core.status import CORRECT, INCORRECT, INVALID, NOT_FOUND, NOT_RUN, SUBMITTED, UNANSWERED
 from .execute import Limits, RunLog
+from .similarity import answer_source
 from .language import has_text, key_text, part_labels, short_parts, tr
 from .submissions import Submission, assigns, structure_notes
 
@@ -35,6 +36,7 @@ class ExerciseResult(TypedDict, total=False):
     comment: str           # the instructor's, once graded by hand
     length: int            # reflections and forms: length in words (a CJK character is half a word)
     short: list            # reflections and forms: shorter than the key asks ([''] or the form's parts)
+    source: str            # code: the cells that assign the answer variable, as handed in (similarity report)
 
 
 class Result(TypedDict):
@@ -154,6 +156,32 @@ def _shown(notebook: str, spec: dict, verdict) -> tuple[str, list]:
     return show(verdict.message), [show(d) for d in verdict.details]
 
 
+_SCALARS = (str, int, float, type(None))
+
+
+def well_shaped(data) -> bool:
+    """Whether a saved widget value has the shape `core.canon.to_data` gives it (labels are plain
+    scalars, lists are lists, a mapping has as many values as keys); anything else is unreadable."""
+    if not isinstance(data, dict):
+        return False
+    kind = data.get("kind")
+    if kind == "missing":
+        return True
+    if kind == "text":
+        return isinstance(data.get("value"), str)
+    if kind == "number":
+        return isinstance(data.get("value"), _SCALARS[1:]) and not isinstance(data.get("value"), bool)
+    if kind == "bool":
+        return isinstance(data.get("value"), bool)
+    if kind in ("list", "set"):
+        return isinstance(data.get("items"), list)
+    if kind == "mapping":
+        keys, values = data.get("keys"), data.get("values")
+        return (isinstance(keys, list) and isinstance(values, list) and len(keys) == len(values)
+                and all(isinstance(k, _SCALARS) for k in keys))
+    return False
+
+
 def widget_verdict(notebook: str, spec: dict, saved: dict | None):
     if saved is None:
         return UNANSWERED, 0.0, _("Not answered: no usable answers file was submitted with the notebook."), [], None
@@ -161,7 +189,7 @@ def widget_verdict(notebook: str, spec: dict, saved: dict | None):
     if not record or "value" not in record:
         return UNANSWERED, 0.0, _("Not answered (nothing was saved for this exercise)."), [], None
     data = record["value"]
-    if not isinstance(data, dict) or "kind" not in data:
+    if not well_shaped(data):  # hand-edited or forged: judged as unreadable, never passed on
         return INVALID, 0.0, _("Your saved answer could not be read."), [], None
     try:
         verdict = assess(notebook, spec, data, hidden=True)
@@ -224,6 +252,8 @@ def submission_result(sub: Submission, key: dict, attempt: Attempt, limits: Limi
             status=status, earned=None if status == SUBMITTED else round(score * spec["points"], 4),
             message=message, details=details, value=value,
             hint=key_text(notebook, spec["id"], hints[0]) if hints and status not in (CORRECT, SUBMITTED) else None)
+        if spec["kind"] == "code" and attempt.nb is not None:
+            ex["source"] = answer_source(attempt.nb, spec["answer"])
         if spec["kind"] in MANUAL_KINDS and has_text(value):
             ex["length"], ex["short"] = short_parts(spec, value)
         exercises.append(ex)
@@ -231,3 +261,13 @@ def submission_result(sub: Submission, key: dict, attempt: Attempt, limits: Limi
                   notes=_notes(sub, key, attempt, problems, reference), errors=errors, exercises=exercises,
                   attempts=attempt.log.attempts if attempt.log else 0, lang=i18n.language())
 
+
+
+def failed_result(sub: Submission, key: dict, note: str) -> Result:
+    """The row of a submission the grader could not judge at all: every exercise not run, with `note`."""
+    exercises = [ExerciseResult(id=spec["id"], title=spec["id"], kind=spec["kind"], points=spec["points"],
+                                status=NOT_RUN, earned=0.0, message=_("Not graded: {reason}.").format(reason=note),
+                                details=[], value=None, hint=None)
+                 for spec in key["exercises"]]
+    return Result(trainee=sub.trainee, notebook=key["notebook"], submitted=True, notes=[note], errors=[],
+                  exercises=exercises, attempts=0, lang=i18n.language())

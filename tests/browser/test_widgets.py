@@ -154,3 +154,21 @@ def test_replies_and_buckets_are_shown_in_full(page_for):
                     found.push('double-spaced label: ' + l.innerText.slice(0, 40));
             return [...new Set(found)]; }""")
         assert problems == [], f"{spec['id']}: {problems[:5]}"
+
+
+def test_a_worked_solution_is_shown_as_code(page_for):
+    """solution("…") in a cell: a code block (highlighted, copyable), not comments as giant headings."""
+    from .labpage import _PANEL
+    nb = page_for(START)
+    nb.page.evaluate(f"""async path => {{ const panel = {_PANEL}(path);
+        window.jupyterapp.shell.activateById(panel.id);
+        const model = panel.content.model;
+        model.sharedModel.insertCell(model.cells.length, {{cell_type: 'code', source: 'solution("start.shares")'}});
+        panel.content.activeCellIndex = model.cells.length - 1;
+        await window.jupyterapp.commands.execute('notebook:run-cell'); }}""", nb.path)
+    last = nb.page.locator(".jp-Notebook .jp-Cell").last
+    last.scroll_into_view_if_needed()
+    code = last.locator(".jp-RenderedMarkdown pre code")
+    code.wait_for(timeout=30_000)
+    assert "sort_values(ascending=False)" in code.inner_text()
+    assert last.locator(".jp-RenderedMarkdown h1").count() == 0

@@ -99,6 +99,42 @@ def test_frame_ignores_column_order_and_index_placement():
     assert verdict(rule, want, bad).message == "Values differ in column 'gap' (1 row)."
 
 
+def test_a_frame_in_another_row_order_with_the_same_index_is_right_unless_order_is_asked():
+    """complaints.response-times: no key, no order asked; a sorted answer keeps the tickets' index."""
+    import numpy as np
+    want = pd.DataFrame({"first_response_h": [1.0, 2.5, np.nan, 0.5], "resolution_h": [26.0, 3.0, 40.0, np.nan]})
+    rule = {"type": "frame", "columns": ["first_response_h", "resolution_h"], "tol": 0.01, "per": "ticket"}
+    sorted_answer = want.sort_values("resolution_h")  # index 1, 0, 2, 3
+    assert verdict(rule, want, sorted_answer).status == "correct"
+    assert verdict(rule, want, want.sample(frac=1, random_state=3)).status == "correct"
+    wrong = sorted_answer.assign(resolution_h=[3.0, 26.0, 41.0, np.nan])
+    assert verdict(rule, want, wrong).message == "Values differ in column 'resolution_h' (1 row)."
+    # a new index (reset after sorting) cannot be lined up: compared by position, as before
+    assert verdict(rule, want, sorted_answer.reset_index(drop=True)).status == "incorrect"
+    # where the rule asks for an order, the same rows in another order are still wrong
+    ordered = dict(rule, ordered=True, order_hint="sort by resolution time")
+    v = verdict(ordered, sorted_answer, want)
+    assert v.status == "incorrect" and "not in the expected order (sort by resolution time)" in v.message
+    assert verdict(ordered, sorted_answer, sorted_answer).status == "correct"
+    keyed = {"type": "frame", "key": ["branch"], "tol": 0.01, "ordered": True}
+    by_branch = pd.DataFrame({"branch": ["A", "B"], "gap": [-1.0, -0.5]})
+    assert verdict(keyed, by_branch, by_branch.iloc[::-1]).status == "incorrect"
+    assert verdict(dict(keyed, ordered=False), by_branch, by_branch.iloc[::-1]).status == "correct"
+
+
+def test_the_trainee_check_and_the_grader_agree_on_a_reordered_frame():
+    """Both judge through core.assess: the trainee's check() (hidden rules off) and the grader (on)."""
+    import numpy as np
+    from grading.core.assess import assess
+    spec = {"id": "complaints.response-times", "kind": "code", "answer": "hours",
+            "rule": {"type": "frame", "columns": ["first_response_h", "resolution_h"], "tol": 0.01}}
+    want = pd.DataFrame({"first_response_h": [1.0, 2.5, np.nan], "resolution_h": [26.0, 3.0, 40.0]})
+    answer = to_data(want.sort_values("resolution_h"))
+    trainee = assess("03-complaint-handling", spec, answer, expected=to_data(want))
+    grader = assess("03-complaint-handling", spec, answer, hidden=True, expected=to_data(want))
+    assert trainee.status == grader.status == "correct"
+
+
 def test_unknown_rule_and_judging_errors_do_not_raise():
     assert verdict({"type": "nope"}, 1, 1).status == "invalid"
     assert verdict({"type": "number", "tol": "x"}, 1, 2).status == "invalid"
