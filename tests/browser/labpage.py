@@ -56,7 +56,8 @@ class LabPage:
 
     def wait_idle(self, seconds: float) -> None:
         """Bounded wait until the notebook is loaded and its kernel is connected and idle."""
-        self.page.wait_for_function(f"""path => {{ const w = {_PANEL}(path);
+        self.page.wait_for_function(f"""path => {{ if (!window.jupyterapp || !window.jupyterapp.shell) return false;
+            const w = {_PANEL}(path);
             const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
             return !!(w && w.context.isReady && k && k.connectionStatus === 'connected'
                       && k.status === 'idle'); }}""", arg=self.path, timeout=seconds * 1000)
