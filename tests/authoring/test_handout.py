@@ -19,6 +19,11 @@ ONLY_THE_HANDOUT = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
                     "if 'editable' not in getattr(f, '__module__', '')]\n")
 
 
+# Module 0's reasons for leaving, as a trainee's code builds them (start.shares is checked on them).
+REASONS = ("r = pd.Series({'died': 1, 'moved away': 3, 'other relationships': 5, 'competitors': 9,"
+           " 'product dissatisfaction': 14, 'staff attitude': 68})\n")
+
+
 def run_in(folder: Path, code: str, tmp_path: Path):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(folder), "HOME": str(tmp_path),
            "GRADING_ANSWERS_DIR": str(tmp_path)}
@@ -113,8 +118,7 @@ def test_an_exam_hand_out_carries_no_right_answer(tmp_path):
         catalog = po.read_text(encoding="utf-8")
         assert "Right. About 26 others" not in catalog
     code = ("import pandas as pd\nfrom grading import check\n"
-            "r = pd.Series({'died': 1, 'moved away': 3, 'other relationships': 5, 'competitors': 9,"
-            " 'product dissatisfaction': 14, 'staff attitude': 68})\n"
+            + REASONS +
             "print(repr(check('start.shares', (r / r.sum()).sort_values(ascending=False))))\n"
             "print(repr(check('start.shares', r)))\n")
     run = run_in(out, code, tmp_path)
@@ -126,10 +130,10 @@ def test_the_handed_out_engine_checks_and_says_more_checks_follow(folder, tmp_pa
     code = ("import pandas as pd, grading, grading.trainee.check\n"
             "assert grading.trainee.check.__file__.startswith(%r)\n"
             "from grading import check, solution\n"
-            "r = pd.Series({'died': 1, 'moved away': 3, 'other relationships': 5, 'competitors': 9,"
-            " 'product dissatisfaction': 14, 'staff attitude': 68})\n"
+            + REASONS +
             "print(repr(check('start.shares', (r / r.sum()).sort_values(ascending=False))))\n"
-            "print(solution('start.shares'))\n") % str(folder / "grading")
+            "print(solution('start.shares'))\n")
+    code = code % str(folder / "grading")
     run = run_in(folder, code, tmp_path)
     assert run.returncode == 0, run.stderr
     assert "✔ Correct" in run.stdout and "Further checks run when your work is graded." in run.stdout
