@@ -3,7 +3,8 @@
 A warm process (`warm_kernel.py`) has imported pandas, matplotlib, seaborn and
 ipywidgets before a notebook asks for a kernel; handing it over takes a line of
 JSON, so the first Run All after opening a module waits only for the notebook's
-own work.  One is kept ready (about 150 MB); taking it starts the next.
+own work.  One is kept ready (about 130 MB); taking it starts the next a few
+seconds later, so that its imports do not compete with the notebook's first Run All.
 
 A warm process is used only for the ordinary Python kernel of this environment
 (`python -m ipykernel_launcher`) and only when Jupyter asks for the environment
@@ -12,6 +13,7 @@ anything else starts the usual way.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -39,8 +41,8 @@ def _import_relevant(env: dict) -> dict:
 
 
 class WarmPool:
-    def __init__(self, size: int = 1):
-        self.size = size
+    def __init__(self, size: int = 1, refill_delay_s: float = 5.0):
+        self.size, self.refill_delay_s = size, refill_delay_s
         self._ready: list[tuple[subprocess.Popen, dict]] = []
 
     def fill(self, env: dict | None = None) -> None:
@@ -52,6 +54,12 @@ class WarmPool:
                                  cwd=os.getcwd())
             self._ready.append((proc, env))
 
+    def refill_later(self, env: dict) -> None:
+        try:
+            asyncio.get_running_loop().call_later(self.refill_delay_s, self.fill, env)
+        except RuntimeError:  # no event loop (not in a server): now
+            self.fill(env)
+
     def take(self, cmd: list[str], env: dict, cwd: str) -> subprocess.Popen | None:
         """A warm process turned into the kernel `cmd` would start, or None if none fits."""
         if len(cmd) < 3 or cmd[1:3] != LAUNCHER or not _same_python(cmd[0]):
@@ -62,9 +70,12 @@ class WarmPool:
                 del self._ready[i]
                 break
         else:
-            if self._ready:
+            if self._ready:  # kernels to come are likely to look like this one: warm the pool for them
+                have = self._ready[0][1]
                 log.info("No warm kernel fits (environment differs in %s); starting one the usual way",
-                         sorted(set(wanted.items()) ^ set(self._ready[0][1].items()))[:5])
+                         sorted(k for k in have.keys() | wanted.keys() if have.get(k) != wanted.get(k))[:5])
+                self.stop()
+                self.refill_later(wanted)
             return None
         env = {**env, "JPY_PARENT_PID": str(os.getpid())}  # as launch_kernel sets it
         try:

@@ -17,11 +17,11 @@ from .pool import POOL
 
 class WarmProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs):
-        cwd = kwargs.get("cwd") or os.getcwd()
-        proc = POOL.take(cmd, kwargs.get("env") or dict(os.environ), cwd)
+        cwd, env = kwargs.get("cwd") or os.getcwd(), kwargs.get("env") or dict(os.environ)
+        proc = POOL.take(cmd, env, cwd)
         if proc is None:
             return await super().launch_kernel(cmd, **kwargs)
-        POOL.fill(kwargs.get("env"))
+        POOL.refill_later(env)
         self.process, self.pid, self.cwd = proc, proc.pid, pathlib.Path(cwd)
         self.pgid = os.getpgid(proc.pid) if hasattr(os, "getpgid") else None
         return self.connection_info

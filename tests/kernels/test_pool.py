@@ -70,11 +70,13 @@ def kernels(tmp_path_factory):
     cwd = base / "notebooks"
     cwd.mkdir()
     POOL.fill()
+    delay, POOL.refill_delay_s = POOL.refill_delay_s, 0
     try:
         warm = asyncio.run(_run(base / "specs-warm", PROVISIONER, cwd))
-        assert not POOL._ready or POOL._ready[0][0].poll() is None, "the pool did not refill"
+        assert len(POOL._ready) == 1 and POOL._ready[0][0].poll() is None, "the pool did not refill"
     finally:
         POOL.stop()
+        POOL.refill_delay_s = delay
     plain = asyncio.run(_run(base / "specs-plain", "local-provisioner", cwd))
     return warm, plain
 
@@ -106,7 +108,9 @@ def test_only_the_plain_python_kernel_in_the_same_environment_is_taken_warm(tmp_
         assert pool.take([sys.executable, "-m", "other_kernel", "-f", "k.json"], env, str(tmp_path)) is None
         assert pool.take(["/usr/bin/python3.9", *LAUNCH[1:]], env, str(tmp_path)) is None
         assert pool.take(LAUNCH, {**env, "MPLBACKEND": "agg"}, str(tmp_path)) is None  # read on import
-        proc = pool.take(LAUNCH, {**env, "JPY_SESSION_NAME": "a.ipynb", "VOILA_BASE_URL": "/"}, str(tmp_path))
+        assert pool._ready[0][1]["MPLBACKEND"] == "agg", "the pool is not warmed for the kernels now asked for"
+        per_kernel = {"JPY_SESSION_NAME": "a.ipynb", "VOILA_BASE_URL": "/"}
+        proc = pool.take(LAUNCH, {**env, "MPLBACKEND": "agg", **per_kernel}, str(tmp_path))
         assert proc is not None and pool._ready == []
         proc.kill()  # it was told to read a connection file that does not exist
         proc.wait(timeout=30)
