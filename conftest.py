@@ -2,8 +2,6 @@
 import os
 import tempfile
 
-import pytest
-
 # Kernels started by nbval and nbclient inherit this environment: their answers
 # files land in a scratch folder, never beside the committed masters.  Each
 # pytest-xdist worker gets a folder of its own (workers inherit the first one).
@@ -14,13 +12,14 @@ if "PYTEST_XDIST_WORKER" in os.environ:
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
 
-def pytest_collection_modifyitems(config, items):
-    """With pytest-xdist (`-n`, `--dist loadgroup`): a file's tests stay on one worker, in order
-    (module fixtures; a notebook's nbval cells share its kernel), and the browser tests all run on
-    one worker, so they share one chromium, one JupyterLab and one Voila server."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        path = item.path.relative_to(config.rootpath)
-        group = "browser" if path.parts[:2] == ("tests", "browser") else path.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist (`-n`): a file's tests stay on one worker, in order (module fixtures; a
+    notebook's nbval cells share its kernel), and the browser tests all run on one worker, so they
+    share one chromium, one JupyterLab and one Voila server."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFileBrowserTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid.split("::", 1)[0]
+
+    return ByFileBrowserTogether(config, log)
