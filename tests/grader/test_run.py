@@ -307,7 +307,7 @@ def test_rubric_export_merge_survives_regrading(run, tmp_path):
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    assert merge(out, path) == 1
+    assert merge(out, path).scores == 1
     book = {r["trainee"]: r for r in csv.DictReader(open(out / "gradebook.csv", encoding="utf-8"))}
     assert book["correct"]["start.my-service"] == "2.5"
     assert float(book["correct"][f"{NB} total"]) == NB_POINTS - 3 + 2.5
