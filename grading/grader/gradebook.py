@@ -143,9 +143,9 @@ def _criteria_lines(notebook: str, spec: dict, points: list | None) -> list[str]
     rubric = spec.get("rubric") or []
     if not points or len(points) != len(rubric):
         return []
-    return [_("{criterion}: {earned} of {points}").format(
-        criterion=key_text(notebook, spec["id"], r["criterion"]), earned=points_text(p), points=points_text(r["points"]))
-        for r, p in zip(rubric, points)]
+    return [_("{criterion}: {earned} of {points}").format(criterion=key_text(notebook, spec["id"], r["criterion"]),
+                                                          earned=points_text(p), points=points_text(r["points"]))
+            for r, p in zip(rubric, points)]
 
 
 def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[list[str], list[list[str]]]:

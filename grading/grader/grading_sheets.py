@@ -74,7 +74,8 @@ def _index(listed: list) -> str:
     title = _("Grading sheets")
     parts = [_head(title), f"<header><h1>{html.escape(title)}</h1><p>"
              + html.escape(_("One page per reflection or form: every answer in full beside the rubric. Enter the "
-                             "scores in the rubric sheet (rubric.csv) and merge it.")) + "</p></header><main style='padding:1rem 2rem'>"]
+                             "scores in the rubric sheet (rubric.csv) and merge it."))
+             + "</p></header><main style='padding:1rem 2rem'>"]
     if not listed:
         parts.append("<p>" + html.escape(_("This run has no reflection or form to grade by hand.")) + "</p>")
     else:
@@ -157,7 +158,8 @@ def _answer(i: int, nb: str, spec: dict, trainee: str, ex: dict, done: dict) -> 
             score=points_text(done["score"]), points=points_text(spec["points"])))]
         rubric = spec.get("rubric") or []
         if done.get("criteria") and len(done["criteria"]) == len(rubric):
-            graded.append(html.escape(_(", ").join(f"{n}: {points_text(p)}" for n, p in enumerate(done["criteria"], 1))))
+            by_criterion = (f"{n}: {points_text(p)}" for n, p in enumerate(done["criteria"], 1))
+            graded.append(html.escape(_(", ").join(by_criterion)))
         if done.get("comment"):
             graded.append(html.escape(_("Comment: {comment}").format(comment=done["comment"])))
         parts.append("<div class='graded'>" + "<br>".join(graded) + "</div>")

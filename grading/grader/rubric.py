@@ -24,7 +24,6 @@ Criteria and messages are in the instructor's language (`--lang`, else COURSE_LA
 from __future__ import annotations
 
 import difflib
-import hashlib
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from ..core import keys as answer_keys
 from ..core.i18n import _
 from ..core.keys import MANUAL_KINDS
 from .gradebook import (MANUAL, answer_digest, load_manual, load_results, manual_text, points_text, report_language,
-                        run_keys, write_json, write_outputs)
+                        run_keys, text_digest, write_json, write_outputs)
 from .grading_sheets import write_sheets
 from .language import has_text, key_text, short_note, short_parts, text_length
 from .rubric_csv import CRITERION_PREFIX, RubricError, Sheet, criterion_column, read_sheet
@@ -120,7 +119,8 @@ def _refuse_unmerged(out: Path, path: Path, manual: dict) -> None:
                             "overwritten ({reason}); export to another file").format(file=path, reason=exc)) from None
     unmerged = [number for number, row in sheet.rows if _unmerged(row, manual, sheet.columns)]
     if unmerged:
-        rows = _(", ").join(str(n) for n in unmerged[:SHOWN_UNMERGED]) + (" …" if len(unmerged) > SHOWN_UNMERGED else "")
+        more = " …" if len(unmerged) > SHOWN_UNMERGED else ""
+        rows = _(", ").join(str(n) for n in unmerged[:SHOWN_UNMERGED]) + more
         raise RubricError(_("{file} holds scores or comments that are not merged yet (rows {rows}), so it is not "
                             "overwritten: merge it first (python -m grading rubric merge {out} {file}), or export to "
                             "another file").format(file=path, rows=rows, out=out))
@@ -183,6 +183,8 @@ def _merged(sheet: Sheet, notebooks, results, keys, manual: dict) -> Merged:
         seen[trainee, eid] = number
         try:
             ex = _exercise(results, notebooks, trainee, eid)
+            if not sheet.lossless:  # its `answer` cells may have lost characters the code page lacks
+                row = {k: v for k, v in row.items() if k != "answer"}
             changes.append((trainee, eid, _entry(row, sheet.columns, ex, specs[eid], manual.get(trainee, {}).get(eid))))
         except RubricError as exc:
             problems.append(_("{where}: {problem}").format(where=where, problem=exc))
@@ -261,10 +263,11 @@ def _entry(row: dict, columns: list[str], ex: dict, spec: dict, stored: dict | N
 
 def _given_for(row: dict, ex: dict, stored: dict, score: float) -> str | None:
     """The answer this score was given for: the text in the row's `answer` cell (exported before
-    the trainee changed it?), else the stored answer if the score is unchanged, else the answer now."""
+    the trainee changed it?; only from a sheet whose encoding keeps every character), else the stored
+    answer if the score is unchanged, else the answer now."""
     shown = row.get("answer") or ""
     if ex["kind"] in MANUAL_KINDS and shown.strip():
-        return hashlib.sha256(" ".join(shown.split()).encode()).hexdigest()[:16]
+        return text_digest({"kind": "text", "value": shown})
     if stored.get("score") is not None and abs(float(stored["score"]) - score) <= 0.005:
         return stored.get("answer") or stored.get("text") or answer_digest(ex)
     return answer_digest(ex)

@@ -50,6 +50,11 @@ class Sheet:
         """Whether the file is the UTF-8, comma-separated CSV that export writes."""
         return self.encoding == "UTF-8" and self.separator == ","
 
+    @property
+    def lossless(self) -> bool:
+        """Whether every character of the exported text survives this encoding (GBK has no emoji)."""
+        return self.encoding in ("UTF-8", "UTF-16")
+
     def described(self) -> str:
         """'GB18030 (Chinese Excel), semicolon-separated', in the current language."""
         names = {"comma": _("comma-separated"), "semicolon": _("semicolon-separated"), "tab": _("tab-separated")}

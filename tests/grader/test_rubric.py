@@ -54,7 +54,8 @@ exercises:
       - {{criterion: A goal, points: 1}}
       - {{criterion: Steps in order, points: 1}}
 """
-STORY_ZH = "上个月我在网上买的路由器三周后才送到。我打了两次电话，每次都要重新解释问题，没有人回电话。" * 2
+STORY_ZH = "上个月我在网上买的路由器三周后才送到。我打了两次电话，每次都要重新解释问题，没有人回电话。" \
+    "客服说会记录下来，可是后来再也没有消息。"
 LIMITS = Limits(cell_timeout=5, timeout=20, memory_mb=1024, max_output_kb=256)
 
 
