@@ -108,13 +108,19 @@ def answer_digest(ex: dict) -> str | None:
     return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
-def apply_manual(results: dict, manual: dict, keys: dict | None = None) -> None:
+def apply_manual(results: dict, manual: dict, manifest: dict | None = None) -> None:
     """Scores set by hand replace the automatic ones (never the other way round): rubric scores of
-    reflections and forms (with each criterion's points, from `keys`), and overrides of any other
-    exercise (the automatic verdict stays readable below)."""
+    reflections and forms (with each criterion's points, from the keys of the run's `manifest`), and
+    overrides of any other exercise (the automatic verdict stays readable below)."""
+    with answer_keys.using((manifest or {}).get("keys")):
+        keys = run_keys(manifest["notebooks"], manifest) if manifest else {}
+        _apply_manual(results, manual, keys)
+
+
+def _apply_manual(results: dict, manual: dict, keys: dict) -> None:
     for trainee, by_nb in results.items():
         for nb, result in by_nb.items():
-            specs = {spec["id"]: spec for spec in (keys or {}).get(nb, {}).get("exercises", [])}
+            specs = {spec["id"]: spec for spec in keys.get(nb, {}).get("exercises", [])}
             for ex in result["exercises"]:
                 m = manual.get(trainee, {}).get(ex["id"])
                 if not m or m.get("score") in (None, ""):
@@ -193,9 +199,8 @@ def write_outputs(out: Path, lang: str | None = None) -> None:
     from .language import trainee_language
     from .similarity import similarity_outputs
     notebooks, results, manifest = load_results(out)
+    apply_manual(results, load_manual(out), manifest)
     keys = run_keys(notebooks, manifest)
-    with answer_keys.using(manifest.get("keys")):  # rubric criteria from the run's keys folder
-        apply_manual(results, load_manual(out), keys)
     _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys))
     _write_csv(out / "results.csv", ["trainee", "notebook", "exercise", "kind", "status", "points", "max", "message"],
                ([trainee, nb, ex["id"], ex["kind"], ex["status"], points_text(ex["earned"]), points_text(ex["points"]),
