@@ -55,7 +55,7 @@ exercises:
       - {{criterion: Steps in order, points: 1}}
 """
 STORY_ZH = "上个月我在网上买的路由器三周后才送到。我打了两次电话，每次都要重新解释问题，没有人回电话。" \
-    "客服说会记录下来，可是后来再也没有消息。"
+    "客服说会记录下来，可是后来再也没有消息。🙁"  # GBK has no emoji
 LIMITS = Limits(cell_timeout=5, timeout=20, memory_mb=1024, max_output_kb=256)
 
 
@@ -274,6 +274,22 @@ def test_a_score_merged_from_a_sheet_exported_before_the_answer_changed_is_flagg
     _write(path, list(rows[0]), [list(r.values()) for r in rows])
     merge(out, path)
     assert "review.story: the answer changed after it was graded by hand" in _book(out)["bob"]["notes"]
+
+
+def test_a_sheet_saved_as_gbk_does_not_date_a_score_by_its_answer_cells(run):
+    """Chinese Excel writes '?' for what GBK lacks (an emoji): that answer did not change."""
+    out = run["out"]
+    path, _n = export(out)
+    rows = _sheet(path)
+    for row in rows:
+        row["score"] = "2" if (row["trainee"], row["exercise"]) == ("王芳", "review.story") else ""
+    with open(path, "w", encoding="gbk", errors="replace", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(list(rows[0]))
+        writer.writerows(list(r.values()) for r in rows)
+    assert "?" in path.read_bytes().decode("gbk") and merge(out, path).sheet.encoding == "GB18030"
+    book = _book(out)
+    assert book["王芳"]["review.story"] == "2" and "changed" not in book["王芳"]["notes"]
 
 
 # -- every bad sheet: refused, nothing changed, the row or column named ----------------------------------
