@@ -36,6 +36,9 @@ from .language import instructor_language, submission_languages
 from .similarity import DEFAULT_THRESHOLD
 from .submissions import MAX_NOTEBOOK_BYTES, Submission, discover, notebooks_in, read_answers, read_notebook
 from .verdicts import Attempt, Result, failed_result, submission_result
+from .collect import read_mapping
+from .deadlines import run_deadlines, submission_times
+from .roster import RosterError, class_people
 
 GRADER_VERSION = "3"  # 2: results carry their language; 3: and each code answer's source
 
@@ -53,6 +56,10 @@ class Options:
     quiet: bool = False
     lang: str | None = None   # every trainee's feedback and notes in this language (None: each their own)
     similarity: float = DEFAULT_THRESHOLD  # pairs of answers at least this similar are listed (similarity.py)
+    roster: Path | None = None  # the class list: everyone on it gets a row (roster.py)
+    due: tuple = ()             # deadlines, "TIME" or "NOTEBOOK=TIME" (deadlines.py)
+    late_penalty: float = 0.0   # % of a notebook's points per started day late
+    extensions: Path | None = None  # CSV: trainee, due[, notebook]
 
 
 @dataclass
@@ -135,6 +142,34 @@ def _reference(course: Path, notebook: str):
         return release_notebook(nbformat.read(master, as_version=4), notebook)
     except Exception:
         return None
+
+
+def _earlier_run(out: Path, notebooks: list[str]) -> dict:
+    """What an earlier run wrote into this output folder for the other modules, which this run keeps
+    (grading week 4 into the folder of weeks 1-3 keeps those in the gradebook and feedback)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        have = {p.stem for p in answer_keys.key_files()}
+        kept = [nb for nb in manifest["notebooks"] if nb not in notebooks and nb in have]
+        entries = {t: {nb: rel for nb, rel in by.items() if nb in kept and (out / rel).is_file()}
+                   for t, by in manifest["entries"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {"notebooks": [], "entries": {}, "times": {}, "deadlines": {}}
+    return {"notebooks": kept, "entries": {t: by for t, by in entries.items() if by},
+            "times": manifest.get("times") or {}, "deadlines": manifest.get("deadlines") or {}}
+
+
+def _merged_deadlines(now: dict, before: dict, kept: list[str]) -> dict:
+    """This run's deadline rules, plus the earlier ones of the modules it keeps."""
+    merged = {part: {nb: v for nb, v in (before.get(part) or {}).items() if nb in kept}
+              for part in ("due", "penalty")}
+    merged["extensions"] = {t: {nb: v for nb, v in by.items() if nb in kept}
+                            for t, by in (before.get("extensions") or {}).items()}
+    for part in ("due", "penalty"):
+        merged[part].update(now.get(part, {}))
+    for trainee, by in now.get("extensions", {}).items():
+        merged["extensions"].setdefault(trainee, {}).update(by)
+    return merged if merged["due"] else {}
 
 
 def select_notebooks(opts: Options) -> list[str]:
@@ -273,13 +308,36 @@ def _grade(opts: Options) -> Summary:
         notebooks = select_notebooks(opts)
         keys = {nb: answer_keys.notebook_key(nb) for nb in notebooks}
         subs = discover(opts.submissions, notebooks)
+        try:
+            people = class_people(opts.roster, read_mapping(opts.submissions))
+        except RosterError as exc:
+            raise GradeError(str(exc)) from None
+        deadlines = run_deadlines(notebooks, list(opts.due), opts.late_penalty, opts.extensions)
+        earlier = _earlier_run(opts.out, notebooks)
+        for trainee in [t for t, p in people.items() if p.get("roster")] + list(earlier["entries"]):
+            subs.setdefault(trainee, {})  # on the class list, or graded here before: a row even without work
         if not subs:
             raise GradeError(_("no submissions found in {folder}").format(folder=opts.submissions))
+        kept = earlier["notebooks"]  # modules graded into this folder before, not graded again now
+        for trainee in subs:
+            for nb in notebooks + kept:
+                subs[trainee].setdefault(nb, Submission(trainee, nb))
+        keys.update({nb: answer_keys.notebook_key(nb) for nb in kept})
         opts.out.mkdir(parents=True, exist_ok=True)
         references = {nb: _reference(opts.course, nb) for nb in notebooks}
         todo, entries = [], {}
         for trainee in sorted(subs):
             langs = submission_languages(subs[trainee], opts.lang)
+            for nb in kept:
+                if nb in earlier["entries"].get(trainee, {}):
+                    entries.setdefault(trainee, {})[nb] = earlier["entries"][trainee][nb]
+                else:  # new to this folder: "not submitted" for the module graded before
+                    sub = subs[trainee][nb]
+                    digest = cache_key(sub, opts.limits, langs[nb])
+                    entries.setdefault(trainee, {})[nb] = cache_path(opts.out, trainee, nb).relative_to(
+                        opts.out).as_posix()
+                    if load_cached(cache_path(opts.out, trainee, nb), digest) is None:
+                        todo.append((sub, keys[nb], None, False, digest, langs[nb]))
             for nb in notebooks:
                 sub = subs[trainee][nb]
                 digest = cache_key(sub, opts.limits, langs[nb])
@@ -296,7 +354,12 @@ def _grade(opts: Options) -> Summary:
                 cached=summary.cached, todo=len(todo)), flush=True)
         if todo:
             asyncio.run(_run(todo, opts, summary, progress))
-        write_json(opts.out / MANIFEST, {"format": 1, "notebooks": notebooks, "entries": entries,
+        times = submission_times(opts.submissions, {t: {nb: subs[t][nb] for nb in notebooks} for t in subs})
+        for trainee, by_nb in earlier["times"].items():
+            times.setdefault(trainee, {}).update({nb: v for nb, v in by_nb.items() if nb in kept})
+        write_json(opts.out / MANIFEST, {"format": 1, "notebooks": sorted(notebooks + kept), "entries": entries,
+                                         "people": people, "roster": bool(opts.roster), "times": times,
+                                         "deadlines": _merged_deadlines(deadlines, earlier["deadlines"], kept),
                                          "limits": opts.limits.as_dict(), "lang": opts.lang,
                                          "similarity": opts.similarity, "course": str(opts.course),
                                          "keys": str(Path(opts.keys).resolve()) if opts.keys else None})
