@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -154,9 +155,20 @@ def _earlier_run(out: Path, notebooks: list[str]) -> dict:
         entries = {t: {nb: rel for nb, rel in by.items() if nb in kept and (out / rel).is_file()}
                    for t, by in manifest["entries"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {"notebooks": [], "entries": {}, "times": {}, "deadlines": {}}
+        return {"notebooks": [], "entries": {}, "times": {}, "deadlines": {}, "people": {}, "roster": False}
     return {"notebooks": kept, "entries": {t: by for t, by in entries.items() if by},
-            "times": manifest.get("times") or {}, "deadlines": manifest.get("deadlines") or {}}
+            "times": manifest.get("times") or {}, "deadlines": manifest.get("deadlines") or {},
+            "people": manifest.get("people") or {}, "roster": bool(manifest.get("roster"))}
+
+
+def _warn_lms_names(subs: dict, quiet: bool) -> None:
+    """Folders named as an LMS download names them would become trainee ids no LMS can import."""
+    from .collect import MOODLE_FOLDER
+    named = sorted(t for t in subs if MOODLE_FOLDER.match(t))
+    if named and not quiet:
+        print(_("warning: {count} trainee folder(s) are named as in a Moodle download (such as {example}); "
+                "run `python -m grading collect DOWNLOAD --lms moodle --out FOLDER` first, so the gradebook "
+                "has ids the LMS can import").format(count=len(named), example=named[0]), file=sys.stderr)
 
 
 def _merged_deadlines(now: dict, before: dict, kept: list[str]) -> dict:
@@ -182,7 +194,9 @@ def select_notebooks(opts: Options) -> list[str]:
         return sorted(set(opts.notebooks))
     chosen = sorted(notebooks_in(opts.submissions) & have)
     if not chosen:
-        raise GradeError(_("no submitted notebook in {folder} has an answer key (keys: {keys})").format(
+        raise GradeError(_("no submitted notebook in {folder} has an answer key (keys: {keys}); the grader "
+                           "reads TRAINEE/NN-slug.ipynb or TRAINEE__NN-slug.ipynb; for a Moodle or Canvas "
+                           "download run `python -m grading collect` first").format(
             folder=opts.submissions, keys=", ".join(sorted(have)) or _("none")))
     return chosen
 
@@ -314,6 +328,8 @@ def _grade(opts: Options) -> Summary:
             raise GradeError(str(exc)) from None
         deadlines = run_deadlines(notebooks, list(opts.due), opts.late_penalty, opts.extensions)
         earlier = _earlier_run(opts.out, notebooks)
+        people = {**earlier["people"], **people}
+        _warn_lms_names(subs, opts.quiet)
         for trainee in [t for t, p in people.items() if p.get("roster")] + list(earlier["entries"]):
             subs.setdefault(trainee, {})  # on the class list, or graded here before: a row even without work
         if not subs:
@@ -358,7 +374,7 @@ def _grade(opts: Options) -> Summary:
         for trainee, by_nb in earlier["times"].items():
             times.setdefault(trainee, {}).update({nb: v for nb, v in by_nb.items() if nb in kept})
         write_json(opts.out / MANIFEST, {"format": 1, "notebooks": sorted(notebooks + kept), "entries": entries,
-                                         "people": people, "roster": bool(opts.roster), "times": times,
+                                         "people": people, "roster": bool(opts.roster) or earlier["roster"], "times": times,
                                          "deadlines": _merged_deadlines(deadlines, earlier["deadlines"], kept),
                                          "limits": opts.limits.as_dict(), "lang": opts.lang,
                                          "similarity": opts.similarity, "course": str(opts.course),

@@ -36,7 +36,8 @@ class Submission:
 
 
 def _visible(path: Path) -> bool:
-    return not path.name.startswith((".", "__pycache__")) and ".ipynb_checkpoints" not in path.parts
+    return (not path.name.startswith((".", "__pycache__")) and ".ipynb_checkpoints" not in path.parts
+            and "__MACOSX" not in path.parts)  # macOS's resource copies in an unpacked zip
 
 
 def discover(root: Path, notebooks: list[str]) -> dict[str, dict[str, Submission]]:

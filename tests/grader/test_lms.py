@@ -47,6 +47,21 @@ def _zip(entries: dict) -> bytes:
     return buf.getvalue()
 
 
+def _keys(folder: Path) -> Path:
+    """The tiny key and a widget-only one (PICK, 2 points)."""
+    keys = tiny_keys(folder)
+    (keys / f"{PICK}.yml").write_text(
+        f"notebook: {PICK}\ntitle: Pick\nexercises:\n  - id: pick.one\n    kind: choose-one\n    points: 2\n"
+        "    prompt: Pick A\n    options: [{text: A, correct: true}, {text: B}]\n", encoding="utf-8")
+    return keys
+
+
+def _pick_answers(keys: Path, saved_at: str) -> dict:
+    answers = S.widget_answers(PICK, keys_dir=keys)
+    answers["exercises"]["pick.one"]["saved_at"] = saved_at
+    return answers
+
+
 def _gradebook(out: Path) -> dict:
     with open(out / "gradebook.csv", encoding="utf-8") as fh:
         return {row["trainee"]: row for row in csv.DictReader(fh)}
@@ -150,15 +165,16 @@ def test_moodle_download_collected_and_graded_with_roster_and_deadline(tmp_path)
 
 
 def test_canvas_download_collected_graded_and_exported(tmp_path):
-    keys = tiny_keys(tmp_path)
-    right = _nb_bytes(tiny())
+    keys = _keys(tmp_path)
+    notebook = _nb_bytes(S.code_notebook("pass"))  # PICK is graded from the answers file alone
+    on_time = json.dumps(_pick_answers(keys, "2026-11-30T08:00:00+08:00")).encode()
     download = tmp_path / "canvas"
     download.mkdir()  # an unpacked download works like the zip
     files = {
-        "wangfang_2001_3001_90-tiny.ipynb": right,
-        "wangfang_2001_3002_90-tiny.answers.json": _answers(keys),
-        "libob_late_2002_3003_90-tiny-1.ipynb": right,                          # late, re-uploaded
-        "libob_late_2002_3004_90-tiny.answers.json": _answers(keys, saved_at="2026-11-30T08:00:00+08:00"),
+        f"wangfang_2001_3001_{PICK}.ipynb": notebook,
+        f"wangfang_2001_3002_{PICK}.answers.json": on_time,
+        f"libob_late_2002_3003_{PICK}-1.ipynb": notebook,                          # late, re-uploaded
+        f"libob_late_2002_3004_{PICK}.answers.json": on_time,
         "carolwu_2003_text.html": b"<p>forgot the file</p>",
         "README.txt": b"not from Canvas",
     }
@@ -172,16 +188,17 @@ def test_canvas_download_collected_graded_and_exported(tmp_path):
     subs = tmp_path / "subs"
     report = collect(download, "canvas", subs, roster=roster, keys=keys)
     assert sorted(report.trainees) == ["bob", "wang"]
+    assert (subs / "bob" / f"{PICK}.ipynb").exists()
     text = "\n".join(report.lines())
     assert "carolwu_2003_text.html: a text or link entered in Canvas" in text
     assert "README.txt: not named as Canvas names submissions" in text
 
     out = tmp_path / "out"
-    grade(Options(subs, out, None, jobs=2, limits=LIMITS, keys=keys, quiet=True, roster=roster,
-                  due=(f"{TINY}=2026-12-01T09:00+08:00",), late_penalty=25))
+    grade(Options(subs, out, None, keys=keys, quiet=True, roster=roster,
+                  due=(f"{PICK}=2026-12-01T09:00+08:00",), late_penalty=25))
     book = _gradebook(out)
-    assert book["wang"]["total"] == "3" and book["wang"][f"{TINY} late (days)"] == ""
-    assert book["bob"]["total"] == "2.25"  # Canvas says late, the time is unknown: one day, 25 %
+    assert book["wang"]["total"] == "2" and book["wang"][f"{PICK} late (days)"] == ""
+    assert book["bob"]["total"] == "1.5"  # Canvas says late, the time is unknown: one day, 25 %
     assert "according to Canvas" in book["bob"]["notes"]
     assert book["carol"]["notes"] == "no submission"
 
@@ -189,9 +206,12 @@ def test_canvas_download_collected_graded_and_exported(tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", TINY]
-    assert rows[1][0] == "Points Possible" and rows[1][5] == "3"
-    assert ["Li, Bob", "2002", "", "bob", "", "2.25"] in rows
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", PICK]
+    assert rows[1][0] == "Points Possible" and rows[1][5] == "2"
+    assert ["Li, Bob", "2002", "", "bob", "", "1.5"] in rows
+    path, _n = export(out, "summary")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # for Excel, by default
+    assert "Wang, Fang" in path.read_text(encoding="utf-8-sig")
 
 
 def test_bad_deadline_options_are_refused(tmp_path):
@@ -205,14 +225,9 @@ def test_bad_deadline_options_are_refused(tmp_path):
 
 
 def test_extension_moves_one_trainees_deadline(tmp_path):
-    keys = tiny_keys(tmp_path)
-    (keys / f"{PICK}.yml").write_text(
-        f"notebook: {PICK}\ntitle: Pick\nexercises:\n  - id: pick.one\n    kind: choose-one\n    points: 2\n"
-        "    prompt: Pick A\n    options: [{text: A, correct: true}, {text: B}]\n", encoding="utf-8")
+    keys = _keys(tmp_path)
     for who in ("ann", "ben"):
-        answers = S.widget_answers(PICK, keys_dir=keys)
-        answers["exercises"]["pick.one"]["saved_at"] = "2026-12-03T10:00:00+00:00"
-        S.write(tmp_path / "subs", who, PICK, answers=answers)
+        S.write(tmp_path / "subs", who, PICK, answers=_pick_answers(keys, "2026-12-03T10:00:00+00:00"))
     extensions = tmp_path / "extensions.csv"
     extensions.write_text("trainee;due\nben;2026-12-05T00:00+00:00\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -224,23 +239,22 @@ def test_extension_moves_one_trainees_deadline(tmp_path):
 
 
 def test_one_module_into_an_existing_folder_keeps_the_others(tmp_path):
-    keys = tiny_keys(tmp_path)
-    (keys / f"{PICK}.yml").write_text(
-        f"notebook: {PICK}\ntitle: Pick\nexercises:\n  - id: pick.one\n    kind: choose-one\n    points: 2\n"
-        "    prompt: Pick A\n    options: [{text: A, correct: true}, {text: B}]\n", encoding="utf-8")
+    keys = _keys(tmp_path)
     week1, week2, out = tmp_path / "week1", tmp_path / "week2", tmp_path / "out"
-    S.write(week1, "ann", TINY, tiny(), tiny_answers(keys))
-    grade(Options(week1, out, [TINY], jobs=2, limits=LIMITS, keys=keys, quiet=True))
-    S.write(week2, "ann", PICK, answers=S.widget_answers(PICK, keys_dir=keys))
-    S.write(week2, "cy", PICK, answers=S.widget_answers(PICK, keys_dir=keys))  # new this week
-    grade(Options(week2, out, None, keys=keys, quiet=True))  # nothing of week 1 is run again
+    (keys / "92-pick.yml").write_text((keys / f"{PICK}.yml").read_text().replace(PICK, "92-pick")
+                                      .replace("pick.one", "pick.two"), encoding="utf-8")
+    S.write(week1, "ann", PICK, answers=_pick_answers(keys, "2026-11-01T10:00:00"))
+    grade(Options(week1, out, [PICK], keys=keys, quiet=True))
+    S.write(week2, "ann", "92-pick", answers=S.widget_answers("92-pick", keys_dir=keys))
+    S.write(week2, "cy", "92-pick", answers=S.widget_answers("92-pick", keys_dir=keys))  # new this week
+    grade(Options(week2, out, None, keys=keys, quiet=True))
 
     book = _gradebook(out)
-    assert (book["ann"][f"{TINY} total"], book["ann"][f"{PICK} total"], book["ann"]["total"]) == ("3", "2", "5")
-    assert (book["cy"][f"{TINY} total"], book["cy"][f"{PICK} total"]) == ("0", "2")
-    assert "not submitted" in book["cy"]["notes"]
+    assert (book["ann"][f"{PICK} total"], book["ann"]["92-pick total"], book["ann"]["total"]) == ("2", "2", "4")
+    assert (book["cy"][f"{PICK} total"], book["cy"]["92-pick total"]) == ("0", "2")
+    assert f"{PICK}: not submitted" in book["cy"]["notes"]
     page = (out / "feedback" / "ann.html").read_text(encoding="utf-8")
-    assert TINY in page and PICK in page
+    assert PICK in page and "92-pick" in page
     before = (out / "gradebook.csv").read_bytes()
-    grade(Options(week2, out, [PICK], keys=keys, quiet=True))
+    grade(Options(week2, out, ["92-pick"], keys=keys, quiet=True))
     assert (out / "gradebook.csv").read_bytes() == before  # the same again, byte for byte
