@@ -120,15 +120,16 @@ def _unzip(archive: Path, into: Path, report: Report, shown: str) -> bool:
 
 def _zip_name(info: zipfile.ZipInfo) -> str:
     """The entry's name; zips from Chinese Windows store names in GBK without saying so."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    raw = info.filename.encode("cp437", errors="replace")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        raw = name.encode("cp437", errors="replace")
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                name = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    return name.replace("\\", "/")  # some Windows tools write backslashes
 
 
 def _files(folder: Path, report: Report, shown_root: str = "") -> list[tuple[Path, str]]:
@@ -357,6 +358,8 @@ def collect(download: Path, lms: str, out: Path, roster: Path | None = None, wor
     """Collect an LMS download into `out` (the submissions layout); returns what was done and left out."""
     if lms not in ("moodle", "canvas"):
         raise CollectError(_("unknown LMS {lms}: use moodle or canvas").format(lms=repr(lms)))
+    if worksheet and lms != "moodle":
+        raise CollectError(_("--worksheet is Moodle's grading worksheet; Canvas downloads have none"))
     if not download.exists():
         raise CollectError(_("{path} does not exist").format(path=download))
     people = read_roster(roster) if roster else []
@@ -390,6 +393,11 @@ def collect(download: Path, lms: str, out: Path, roster: Path | None = None, wor
             for nb in sorted({nb for nb, _kind in chosen}):
                 written = []
                 for kind, suffix in (("ipynb", ".ipynb"), ("answers", ANSWERS)):
+                    stale = out / trainee / f"{nb}{suffix}"
+                    if (nb, kind) not in chosen and stale.exists():  # from an earlier download of this module
+                        stale.unlink()
+                        report.chosen.append(_("{file}: removed, the new download has none").format(
+                            file=f"{trainee}/{stale.name}"))
                     if (nb, kind) in chosen:
                         path, shown = chosen[(nb, kind)]
                         target = out / trainee / f"{nb}{suffix}"

@@ -258,3 +258,32 @@ def test_one_module_into_an_existing_folder_keeps_the_others(tmp_path):
     before = (out / "gradebook.csv").read_bytes()
     grade(Options(week2, out, ["92-pick"], keys=keys, quiet=True))
     assert (out / "gradebook.csv").read_bytes() == before  # the same again, byte for byte
+
+
+def test_collecting_again_replaces_the_module_and_bad_downloads_are_refused(tmp_path):
+    keys = _keys(tmp_path)
+    download, subs = tmp_path / "canvas", tmp_path / "subs"
+    download.mkdir()
+    (download / f"wangfang_2001_3001_{PICK}.ipynb").write_bytes(_nb_bytes(S.code_notebook("pass")))
+    (download / f"wangfang_2001_3002_{PICK}.answers.json").write_text(json.dumps(_pick_answers(keys, "")))
+    collect(download, "canvas", subs, keys=keys)
+    assert (subs / "wangfang" / f"{PICK}.answers.json").exists()
+    (download / f"wangfang_2001_3002_{PICK}.answers.json").unlink()
+    report = collect(download, "canvas", subs, keys=keys)
+    assert not (subs / "wangfang" / f"{PICK}.answers.json").exists()
+    assert f"wangfang/{PICK}.answers.json: removed, the new download has none" in "\n".join(report.lines())
+
+    from grading.grader.collect import CollectError
+    with pytest.raises(CollectError, match="Canvas downloads have none"):
+        collect(download, "canvas", subs, worksheet=tmp_path / "w.csv", keys=keys)
+    with pytest.raises(CollectError, match="does not exist"):
+        collect(tmp_path / "nowhere.zip", "moodle", subs, keys=keys)
+    (tmp_path / "fake.zip").write_bytes(b"not a zip")
+    with pytest.raises(CollectError, match="neither a folder nor a readable zip"):
+        collect(tmp_path / "fake.zip", "moodle", subs, keys=keys)
+    evil = tmp_path / "evil.zip"
+    evil.write_bytes(_zip({f"Eve_9_assignsubmission_file/../../../{PICK}.ipynb": b"{}",
+                           f"Eve_9_assignsubmission_file/{PICK}.ipynb": _nb_bytes(S.code_notebook("pass"))}))
+    report = collect(evil, "moodle", subs, keys=keys)
+    assert "unsafe path or link inside the zip" in "\n".join(report.lines())
+    assert not (tmp_path / f"{PICK}.ipynb").exists() and (subs / "Eve" / f"{PICK}.ipynb").exists()
