@@ -59,14 +59,13 @@ def trainee_key(key: dict, solutions: bool = False, exam: bool = False, sealed: 
     out = dict(key)
     out["exercises"] = []
     for ex in key["exercises"]:
-        ex = {k: v for k, v in ex.items() if k != "hidden" and (solutions and not exam or k != "solution")}
+        ex = {k: v for k, v in ex.items() if solutions and not exam or k != "solution"}
         if exam:
             ex = _exam_exercise(ex)
-        else:
-            if key_has_hidden(ex, key):
-                ex["hidden"] = [dict(WITHHELD)]
-            if sealed:
-                ex = seal_exercise(key["notebook"], ex, (expected or {}).get(ex["id"]))
+        elif sealed:  # hidden rules ship veiled: the check says at once what grading will cost
+            ex = seal_exercise(key["notebook"], ex, (expected or {}).get(ex["id"]))
+        elif ex.get("hidden"):
+            ex["hidden"] = [dict(WITHHELD)]
         out["exercises"].append(ex)
     return out
 
@@ -90,11 +89,6 @@ def _exam_exercise(ex: dict) -> dict:
         for reply in node.get("replies") or []:
             reply.pop("points", None)
     return out
-
-
-def key_has_hidden(ex: dict, key: dict) -> bool:
-    original = next((e for e in key["exercises"] if e.get("id") == ex.get("id")), {})
-    return bool(original.get("hidden"))
 
 
 def _copy_keys(target: Path, solutions: bool, exam: bool = False) -> None:
