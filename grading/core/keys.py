@@ -33,7 +33,10 @@ def _load_file(path: Path) -> dict:
     yaml = _yaml()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as fh:
-        key = yaml.load(fh, Loader=loader)
+        try:
+            key = yaml.load(fh, Loader=loader)
+        except yaml.YAMLError as exc:  # a hand-edited key: say where, never a traceback
+            raise AnswerKeyError(_("{file} is not valid YAML: {error}").format(file=path.name, error=exc)) from None
     problems = validate(key, path.name)
     if problems:
         raise AnswerKeyError(f"{path.name}: " + "; ".join(problems))
