@@ -4,9 +4,9 @@
     DIR/lessons/NN-slug.md        lessons without their instructor notes
     DIR/datasets/                 the data, without FINDINGS.md (instructor-only) or the generator
     DIR/grading/                  the trainee's part of the engine (no grader); keys without
-                                  `hidden` rules nor (unless --solutions) `solution` texts, and
-                                  sealed (`core/seal.py`): right answers as salted hashes, numbers
-                                  and feedback veiled; --exam: no right answers at all
+                                  (unless --solutions) `solution` texts, and sealed (`core/seal.py`):
+                                  right answers as salted hashes, numbers, feedback and hidden rules
+                                  veiled; --exam: no right answers and no hidden rules at all
     DIR/pyproject.toml, constraints.txt, Makefile, environment.yml, README.md
     DIR/.course-lang              the language it was released in (`make lab` there keeps it)
 
@@ -36,8 +36,8 @@ class HandoutError(ValueError):
     pass
 
 
-# Hidden rules are replaced by this placeholder: check() then still tells the trainee
-# "Further checks run when your work is graded", without revealing what they are.
+# An unsealed trainee key replaces hidden rules by this placeholder: check() then still tells the
+# trainee "Further checks run when your work is graded" (a sealed key ships them veiled instead).
 WITHHELD = {"type": "withheld", "message": "Further checks run when your work is graded."}
 
 

@@ -76,6 +76,7 @@ ACCEPTED = [
     (27, "gaps.weights", lambda: expected("gaps.weights").round(4), 1, ""),
     (28, "selection.kappa", lambda: round(expected("selection.kappa"), 3), 1, ""),
     (33, "gaps.weighted-servqual", lambda: (expected("gaps.weighted-servqual") * 100 / 100).to_dict(), 1, ""),
+    (34, "gaps.communication-branch", lambda: "深圳福田", 1, ""),
     (38, "selection.best-predictor", lambda: "structured interview", 1, ""),
 ]
 
