@@ -156,8 +156,8 @@ def gen_call_monitoring():
     n = 0
     for agent, team in _agents():
         target = team == TARGET_TEAM
-        pace = rng.normal(245 if target else 355, 30)          # the agent's usual handle time
-        repeat_p = float(np.clip(rng.normal(0.36 if target else 0.20, 0.04), 0.05, 0.6))
+        pace = rng.normal(230 if target else 360, 25)          # the agent's usual handle time
+        repeat_p = float(np.clip(rng.normal(0.40 if target else 0.17, 0.04), 0.05, 0.6))
         days = np.sort(rng.choice(len(DAYS), 10, replace=False))
         for d in days:
             n += 1
