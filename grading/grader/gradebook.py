@@ -3,7 +3,7 @@ outputs written from them (gradebook.csv, results.csv, feedback pages, class rep
 
     OUT/grading.json          the manifest: notebooks, where each result is cached, limits, keys
     OUT/cache/<trainee>/*.json  one result per (trainee, notebook)
-    OUT/manual.json           scores set by hand (rubric merge); applied on top, never overwritten
+    OUT/manual.json           scores set by hand (rubric merge, override); applied on top, never overwritten
 
 Each result is written in its submission's language (its `lang`), so are the notes added
 here; a trainee's feedback page is in the language of their submissions; the class report
@@ -99,36 +99,78 @@ def text_digest(value) -> str | None:
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16] if text.strip() else None
 
 
-def apply_manual(results: dict, manual: dict) -> None:
-    """Manual rubric scores replace the automatic ones (never the other way round)."""
+def answer_digest(ex: dict) -> str | None:
+    """What a score set by hand was given for: a reflection's or form's text (spacing ignored), or
+    any other answer's canonical value. A different digest later means the answer changed."""
+    if ex["kind"] in answer_keys.MANUAL_KINDS:
+        return text_digest(ex.get("value"))
+    value = json.dumps(ex.get("value"), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def apply_manual(results: dict, manual: dict, manifest: dict | None = None) -> None:
+    """Scores set by hand replace the automatic ones (never the other way round): rubric scores of
+    reflections and forms (with each criterion's points, from the keys of the run's `manifest`), and
+    overrides of any other exercise (the automatic verdict stays readable below)."""
+    with answer_keys.using((manifest or {}).get("keys")):
+        keys = run_keys(manifest["notebooks"], manifest) if manifest else {}
+        _apply_manual(results, manual, keys)
+
+
+def _apply_manual(results: dict, manual: dict, keys: dict) -> None:
     for trainee, by_nb in results.items():
-        for result in by_nb.values():
+        for nb, result in by_nb.items():
+            specs = {spec["id"]: spec for spec in keys.get(nb, {}).get("exercises", [])}
             for ex in result["exercises"]:
                 m = manual.get(trainee, {}).get(ex["id"])
                 if not m or m.get("score") in (None, ""):
                     continue
                 with i18n.use(result.get("lang")):  # in the language of the result's other messages
+                    if ex["kind"] in answer_keys.MANUAL_KINDS:
+                        ex["message"] = _("Graded by your instructor with the rubric.")
+                        ex["details"] = _criteria_lines(nb, specs.get(ex["id"], {}), m.get("criteria"))
+                    else:
+                        ex["details"] = [ex["message"], *(ex.get("details") or [])]
+                        ex["message"] = _("Score set by your instructor (the automatic check gave {earned} of "
+                                          "{points}).").format(earned=points_text(ex["earned"]),
+                                                               points=points_text(ex["points"]))
                     ex["earned"], ex["status"] = float(m["score"]), GRADED
-                    ex["message"] = _("Graded by your instructor with the rubric.")
                     ex["comment"] = m.get("comment") or ""
                     ex["hint"] = None
-                    if m.get("text") and m["text"] != text_digest(ex.get("value")):
+                    given_for = m.get("answer") or m.get("text")
+                    if given_for and given_for != answer_digest(ex):
                         result["notes"].append(_("{exercise}: the answer changed after it was graded by hand")
                                                .format(exercise=ex["id"]))
 
 
-def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[list[str], list[list[str]]]:
-    header = ["trainee"]
+def _criteria_lines(notebook: str, spec: dict, points: list | None) -> list[str]:
+    """'Names a gap …: 1 of 1' per rubric criterion, when the points were given per criterion."""
+    from .language import key_text
+    rubric = spec.get("rubric") or []
+    if not points or len(points) != len(rubric):
+        return []
+    return [_("{criterion}: {earned} of {points}").format(criterion=key_text(notebook, spec["id"], r["criterion"]),
+                                                          earned=points_text(p), points=points_text(r["points"]))
+            for r, p in zip(rubric, points)]
+
+
+def gradebook_rows(notebooks: list[str], results: dict, keys: dict,
+                   manifest: dict | None = None) -> tuple[list[str], list[list[str]]]:
+    from .deadlines import late_cells, late_columns, penalty
+    manifest = manifest or {}
+    people = manifest.get("people") or {}
+    header = ["trainee"] + (["name", "email"] if people else [])
     for nb in notebooks:
         header += [ex["id"] for ex in keys[nb]["exercises"]]
-    header += [f"{nb} total" for nb in notebooks] + ["total", "max", "notes"]
+    header += [f"{nb} total" for nb in notebooks] + late_columns(notebooks, manifest) + ["total", "max", "notes"]
     rows = []
     for trainee in sorted(results):
-        row, totals, notes = [trainee], [], []
+        person = people.get(trainee) or {}
+        row, totals, notes = [trainee] + ([person.get("name", ""), person.get("email", "")] if people else []), [], []
         for nb in notebooks:
             result = results[trainee][nb]
             row += [points_text(ex["earned"]) for ex in result["exercises"]]
-            totals.append(sum(ex["earned"] or 0 for ex in result["exercises"]))
+            totals.append(sum(ex["earned"] or 0 for ex in result["exercises"]) - penalty(result))
             pending = sum(ex["status"] == SUBMITTED for ex in result["exercises"])
             with i18n.use(result.get("lang")):  # a submission's notes read in one language
                 extra = result["notes"] + ([_("{count} answer(s) to grade by hand").format(count=pending)]
@@ -137,9 +179,14 @@ def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[lis
                     extra.append(_("{count} cell(s) raised errors").format(count=len(result["errors"])))
                 if extra:
                     notes.append(f"{nb}: " + _("; ").join(extra))
+        with i18n.use(results[trainee][notebooks[0]].get("lang") if notebooks else None):
+            if manifest.get("roster") and not person.get("roster"):
+                notes.insert(0, _("not on the class list"))
+            if person.get("roster") and not any(results[trainee][nb].get("submitted") for nb in notebooks):
+                notes = [_("no submission")]
         maximum = sum(ex["points"] for nb in notebooks for ex in keys[nb]["exercises"])
-        rows.append(row + [points_text(t) for t in totals] + [points_text(sum(totals)), points_text(maximum),
-                                                              " | ".join(notes)])
+        rows.append(row + [points_text(t) for t in totals] + late_cells(notebooks, results[trainee], manifest)
+                    + [points_text(sum(totals)), points_text(maximum), " | ".join(notes)])
     return header, rows
 
 
@@ -153,6 +200,16 @@ def report_language(manifest: dict, lang: str | None = None) -> str:
     return instructor_language(lang or manifest.get("lang"))
 
 
+def prepared(out: Path) -> tuple[list[str], dict, dict, dict]:
+    """(notebooks, results, manifest, keys) of a finished run, with the manual scores and the late
+    penalties applied: what every output is written from."""
+    from .deadlines import apply_lateness
+    notebooks, results, manifest = load_results(out)
+    apply_manual(results, load_manual(out), manifest)
+    apply_lateness(results, manifest)
+    return notebooks, results, manifest, run_keys(notebooks, manifest)
+
+
 def write_outputs(out: Path, lang: str | None = None) -> None:
     """gradebook.csv, results.csv, similarity.csv, feedback/<trainee>.html and report.html from the cached results.
 
@@ -161,10 +218,8 @@ def write_outputs(out: Path, lang: str | None = None) -> None:
     from .feedback_pages import write_feedback
     from .language import trainee_language
     from .similarity import similarity_outputs
-    notebooks, results, manifest = load_results(out)
-    apply_manual(results, load_manual(out))
-    keys = run_keys(notebooks, manifest)
-    _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys))
+    notebooks, results, manifest, keys = prepared(out)
+    _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys, manifest))
     _write_csv(out / "results.csv", ["trainee", "notebook", "exercise", "kind", "status", "points", "max", "message"],
                ([trainee, nb, ex["id"], ex["kind"], ex["status"], points_text(ex["earned"]), points_text(ex["points"]),
                  ex["message"]]
