@@ -1,4 +1,14 @@
-"""Calls per 30-minute interval at an inbound service hotline, queueing modelled with Erlang C."""
+"""Calls per 30-minute interval at an inbound service hotline, queueing modelled with Erlang C.
+
+Module 6 adds two tables from their own random generators ('contact_centre-staff',
+'contact_centre-quality'), so contact_centre.csv stays byte for byte what it was:
+
+- staff_time.csv: the agents' paid time per working day and where it went (on the phones, breaks,
+  training, coaching and meetings, absence, other), the raw material of shrinkage;
+- call_monitoring.csv: the quality team's scored sample of recorded calls (the telephone and hold
+  etiquette of the course's sources, handle time, and whether the caller had to call again).
+  One team works to a handle-time target: its agents are quicker and their callers call back more.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -102,6 +112,108 @@ CONTACT_CENTRE_COLUMNS = {
                             unit="agents", min=0),
 }
 
+# --------------------------------------------------------------------------- module 6: people and quality
+DAYS = pd.date_range("2025-03-03", periods=70, freq="D")  # the ten weeks of contact_centre.csv
+TEAMS = ["A", "B", "C", "D"]
+TARGET_TEAM = "C"            # works to a handle-time target of 240 s (the quality finding)
+AGENTS_PER_TEAM = 15
+HOLD_STEPS = ["hold_asked", "hold_waited_for_reply", "hold_gave_reason", "hold_gave_time", "hold_thanked"]
+# how often an agent does each step of the hold etiquette when putting a caller on hold
+HOLD_STEP_P = {"hold_asked": 0.86, "hold_waited_for_reply": 0.62, "hold_gave_reason": 0.81,
+               "hold_gave_time": 0.42, "hold_thanked": 0.74}
+
+
+def _agents():
+    return [(f"{team}{i:02d}", team) for team in TEAMS for i in range(1, AGENTS_PER_TEAM + 1)]
+
+
+def gen_staff_time():
+    """One row per agent and working day: paid minutes and where they went."""
+    rng = rng_for(CONTACT_CENTRE.name + "-staff")
+    rows = []
+    for a_i, (agent, team) in enumerate(_agents()):
+        off = {a_i % 7, (a_i + 3) % 7}  # two days off a week, spread over the week
+        for day in DAYS:
+            if day.day_of_week in off:
+                continue
+            paid = 480  # an 8-hour paid shift (the lunch hour is unpaid and not counted)
+            if rng.random() < 0.09:  # sick or on leave the whole day
+                rows.append((day.strftime(DATE_FMT), agent, team, paid, 0, 0, 0, 0, paid, 0))
+                continue
+            breaks = int(rng.choice([30, 30, 40, 45, 50]))
+            training = int(rng.choice([0, 120], p=[0.88, 0.12]))
+            coaching = 10 + (60 if day.day_of_week == (a_i % 5) else 0) + int(rng.choice([0, 0, 15, 30]))
+            other = int(rng.poisson(14))
+            available = paid - breaks - training - coaching - other
+            rows.append((day.strftime(DATE_FMT), agent, team, paid, available, breaks, training, coaching, 0, other))
+    return pd.DataFrame(rows, columns=list(STAFF_TIME_COLUMNS))
+
+
+def gen_call_monitoring():
+    """The quality team's scored sample: ten recorded calls per agent over the ten weeks."""
+    rng = rng_for(CONTACT_CENTRE.name + "-quality")
+    rows = []
+    n = 0
+    for agent, team in _agents():
+        target = team == TARGET_TEAM
+        pace = rng.normal(230 if target else 360, 25)          # the agent's usual handle time
+        repeat_p = float(np.clip(rng.normal(0.40 if target else 0.17, 0.04), 0.05, 0.6))
+        days = np.sort(rng.choice(len(DAYS), 10, replace=False))
+        for d in days:
+            n += 1
+            handle = int(max(60, rng.gamma(6, pace / 6)))
+            held = rng.random() < 0.42
+            steps = {s: (bool(rng.random() < p) if held else None) for s, p in HOLD_STEP_P.items()}
+            rows.append((f"QA{n:04d}", DAYS[d].strftime(DATE_FMT), agent, team, handle,
+                         int(rng.choice([1, 2, 2, 3, 3, 3, 4, 5, 6])), bool(rng.random() < 0.95),
+                         bool(rng.random() < 0.78), bool(rng.random() < 0.88), bool(held),
+                         *steps.values(), bool(rng.random() < repeat_p)))
+    return pd.DataFrame(rows, columns=list(CALL_MONITORING_COLUMNS))
+
+
+STAFF_TIME_COLUMNS = {
+    "date": col("datetime", "The working day (2025-03-03 .. 2025-05-11).", fmt=DATE_FMT),
+    "agent_id": col("string", "The agent: team letter and number (A01 .. D15)."),
+    "team": col("string", "The agent's team.", allowed=TEAMS),
+    "paid_minutes": col("integer", "Paid minutes of the shift (the unpaid lunch hour is not counted).",
+                        unit="minutes", min=0),
+    "available_minutes": col("integer", "Minutes logged in to take calls: talking, on hold, wrapping up or "
+                             "waiting for the next call.", unit="minutes", min=0),
+    "break_minutes": col("integer", "Paid breaks.", unit="minutes", min=0),
+    "training_minutes": col("integer", "Classroom or e-learning training.", unit="minutes", min=0),
+    "coaching_minutes": col("integer", "Team meetings, the daily briefing and one-to-one coaching.",
+                            unit="minutes", min=0),
+    "absent_minutes": col("integer", "Sick leave or annual leave (a whole shift).", unit="minutes", min=0),
+    "other_minutes": col("integer", "Other time off the phones: system problems, admin work.",
+                         unit="minutes", min=0),
+}
+
+CALL_MONITORING_COLUMNS = {
+    "call_id": col("string", "The scored call."),
+    "date": col("datetime", "Day of the call.", fmt=DATE_FMT),
+    "agent_id": col("string", "The agent who took the call (as in staff_time.csv)."),
+    "team": col("string", "The agent's team.", allowed=TEAMS),
+    "handle_seconds": col("integer", "Handle time of the call: talk, hold and wrap-up.", unit="seconds", min=0),
+    "rings": col("integer", "Rings before the agent picked up (the standard: within three).", unit="rings",
+                 min=1),
+    "greeted": col("boolean", "The agent greeted the caller."),
+    "gave_name": col("boolean", "The agent said their name."),
+    "offered_help": col("boolean", "The agent asked how they could help."),
+    "put_on_hold": col("boolean", "The caller was put on hold at least once."),
+    "hold_asked": col("boolean", "Hold step 1: asked whether the caller could hold. Empty if not put on "
+                      "hold.", nullable=True),
+    "hold_waited_for_reply": col("boolean", "Hold step 2: waited for the caller's answer before holding. "
+                                 "Empty if not put on hold.", nullable=True),
+    "hold_gave_reason": col("boolean", "Hold step 3: told the caller why. Empty if not put on hold.",
+                            nullable=True),
+    "hold_gave_time": col("boolean", "Hold step 4: said how long it would take. Empty if not put on hold.",
+                          nullable=True),
+    "hold_thanked": col("boolean", "Hold step 5: thanked the caller for waiting on coming back. Empty if "
+                        "not put on hold.", nullable=True),
+    "repeat_within_7d": col("boolean", "The caller called again about the same matter within 7 days (the "
+                            "call did not resolve it at first contact)."),
+}
+
 CONTACT_CENTRE = Dataset(
     name="contact_centre",
     description="Inbound service hotline: calls per 30-minute interval, 10 weeks (2025-03-03 .. 2025-05-11).",
@@ -109,6 +221,12 @@ CONTACT_CENTRE = Dataset(
         Table("contact_centre.csv",
               "One row per 30-minute interval (a few intervals missing, one duplicated).",
               CONTACT_CENTRE_COLUMNS),
+        Table("staff_time.csv",
+              "One row per agent and working day: paid time and where it went (the raw material of shrinkage).",
+              STAFF_TIME_COLUMNS),
+        Table("call_monitoring.csv",
+              "The quality team's scored sample of recorded calls: ten per agent.",
+              CALL_MONITORING_COLUMNS),
     ),
 )
 
@@ -116,5 +234,6 @@ SCHEMA = (CONTACT_CENTRE,)
 
 
 def build() -> dict:
-    """contact_centre.csv, by file name."""
-    return {"contact_centre.csv": gen_contact_centre()}
+    """contact_centre.csv and module 6's tables, by file name."""
+    return {"contact_centre.csv": gen_contact_centre(), "staff_time.csv": gen_staff_time(),
+            "call_monitoring.csv": gen_call_monitoring()}

@@ -572,3 +572,48 @@ def test_abandonment_follows_load(cc):
     assert dow.idxmax() == 0 and dow[0] > 2 * dow[[2, 3, 4]].mean()
     total = x.calls_abandoned.sum() / x.calls_offered.sum()
     assert 0.04 < total < 0.15
+
+
+# --------------------------------------------------------------------------- contact_centre: people and quality (module 6)
+@pytest.fixture(scope="module")
+def staff_time():
+    return read("contact_centre", "staff_time.csv")
+
+
+@pytest.fixture(scope="module")
+def monitoring():
+    return read("contact_centre", "call_monitoring.csv")
+
+
+def test_staff_time_adds_up_and_shrinkage_is_realistic(staff_time):
+    parts = ["available_minutes", "break_minutes", "training_minutes", "coaching_minutes", "absent_minutes",
+             "other_minutes"]
+    assert (staff_time[parts].sum(axis=1) == staff_time.paid_minutes).all()
+    assert not staff_time.duplicated(["date", "agent_id"]).any()
+    assert staff_time.groupby("agent_id").size().between(45, 55).all()  # five working days a week
+    shrinkage = 1 - staff_time.available_minutes.sum() / staff_time.paid_minutes.sum()
+    assert 0.22 < shrinkage < 0.34
+    absent = staff_time.absent_minutes > 0
+    assert (staff_time.loc[absent, "available_minutes"] == 0).all() and 0.05 < absent.mean() < 0.13
+
+
+def test_monitoring_hold_steps_only_for_held_calls(monitoring):
+    steps = ["hold_asked", "hold_waited_for_reply", "hold_gave_reason", "hold_gave_time", "hold_thanked"]
+    held = monitoring.put_on_hold
+    assert monitoring.loc[held, steps].notna().all().all() and monitoring.loc[~held, steps].isna().all().all()
+    assert set(monitoring.agent_id) <= set(read("contact_centre", "staff_time.csv").agent_id)
+    assert monitoring.groupby("agent_id").size().eq(10).all()
+
+
+def test_monitoring_findings(monitoring):
+    steps = ["hold_asked", "hold_waited_for_reply", "hold_gave_reason", "hold_gave_time", "hold_thanked"]
+    compliance = monitoring.loc[monitoring.put_on_hold, steps].astype(bool).mean()
+    assert compliance.idxmin() == "hold_gave_time" and compliance.nsmallest(2).index[1] == "hold_waited_for_reply"
+    assert compliance["hold_asked"] > 0.75 and compliance["hold_gave_time"] < 0.55
+    # agents who keep calls short (team C works to a handle-time target) have the most repeat calls
+    team = monitoring.groupby("team").agg(handle=("handle_seconds", "mean"), repeat=("repeat_within_7d", "mean"))
+    assert team.handle.idxmin() == "C" and team.repeat.idxmax() == "C"
+    pace = monitoring.groupby("agent_id").handle_seconds.mean()
+    fcr = 1 - monitoring.groupby("agent_id").repeat_within_7d.mean()
+    by_quarter = fcr.groupby(pd.qcut(pace, 4, labels=False)).mean()
+    assert by_quarter[0] == by_quarter.min() and by_quarter[1:].mean() - by_quarter[0] > 0.08
