@@ -99,7 +99,7 @@ def _grade(args) -> int:
         if args.notebooks else None
     opts = Options(Path(args.submissions), Path(args.out), notebooks, args.jobs, limits,
                    keys=Path(args.keys) if args.keys else None, force=args.force, quiet=args.quiet, lang=args.lang,
-                   similarity=args.similarity)
+                   similarity=args.similarity, scheduler=args.scheduler)
     with use(_instructor_language(args.lang)):  # what the instructor reads: --lang, else COURSE_LANG, else English
         try:
             summary = grade(opts)
@@ -179,7 +179,9 @@ def main(argv=None) -> int:
     p.add_argument("--similarity", type=float, default=0.85,
                    help=_("list pairs of trainees whose answers are at least this similar, 0-1 (default 0.85; "
                           "report.html and similarity.csv; no points are taken off)"))
-    p.add_argument("--quiet", action="store_true", help=_("no progress lines"))
+    p.add_argument("--scheduler", help=_("run the notebooks on a Dask cluster: its scheduler's address "
+                                         "(tcp://host:8786) or scheduler file (default: on this machine)"))
+    p.add_argument("--quiet", action="store_true", help=_("no progress display"))
     p.add_argument("--lang", type=_language, help=_("write every trainee's feedback and notes, and the report, in "
                                                     "this language: en or zh-CN (default: each trainee's feedback "
                                                     "in the language of their notebook; the report in COURSE_LANG, "

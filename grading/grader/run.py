@@ -30,9 +30,11 @@ from ..core import i18n
 from ..core import keys as answer_keys
 from ..core.i18n import _
 from ..core.paths import PACKAGE_DIR, course_root
-from .execute import PRELOAD_ORDER, KernelPool, Limits, RunLog, kernel_env, run_notebook
-from .gradebook import MANIFEST, GradeError, points_text, safe_name, write_json, write_outputs
+from .execute import PRELOAD_ORDER, Limits, RunLog
+from .executors import Executor, ExecutorLost, LocalExecutor
+from .gradebook import MANIFEST, GradeError, safe_name, write_json, write_outputs
 from .language import instructor_language, submission_languages
+from .progress import Progress
 from .similarity import DEFAULT_THRESHOLD
 from .submissions import MAX_NOTEBOOK_BYTES, Submission, discover, notebooks_in, read_answers, read_notebook
 from .verdicts import Attempt, Result, failed_result, submission_result
@@ -53,6 +55,7 @@ class Options:
     quiet: bool = False
     lang: str | None = None   # every trainee's feedback and notes in this language (None: each their own)
     similarity: float = DEFAULT_THRESHOLD  # pairs of answers at least this similar are listed (similarity.py)
+    scheduler: object = None  # a Dask scheduler (address, scheduler file, Client or cluster): run there (cluster.py)
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Summary:
     graded: int = 0
     cached: int = 0
     seconds: dict = field(default_factory=dict)  # (trainee, notebook) -> seconds of execution
+    workers: dict = field(default_factory=dict)  # where it ran ("local", a worker's address) -> [notebooks, seconds]
     out: Path | None = None
 
 
@@ -152,20 +156,6 @@ def select_notebooks(opts: Options) -> list[str]:
     return chosen
 
 
-class _Progress:
-    def __init__(self, total: int, quiet: bool):
-        self.total, self.done, self.quiet, self.start = total, 0, quiet, time.monotonic()
-
-    def __call__(self, text: str) -> None:
-        self.done += 1
-        if self.quiet:
-            return
-        elapsed = time.monotonic() - self.start
-        eta = elapsed / self.done * (self.total - self.done)
-        print(f"[{self.done}/{self.total}] {text}  " + _("(eta {seconds} s)").format(seconds=f"{eta:.0f}"),
-              flush=True)
-
-
 def preload_for(path: Path) -> tuple[str, ...]:
     """Libraries a notebook imports: its pre-started kernel imports them while waiting."""
     import re
@@ -185,19 +175,21 @@ def preload_for(path: Path) -> tuple[str, ...]:
     return tuple(m for m in PRELOAD_ORDER if m in found)
 
 
-async def _grade_one(sub: Submission, key: dict, pool: KernelPool | None, opts: Options, reference,
+async def _grade_one(sub: Submission, key: dict, executor: Executor | None, opts: Options, reference,
                      summary: Summary, progress, lang: str = i18n.DEFAULT) -> Result:
     try:
-        return await _judge_one(sub, key, pool, opts, reference, summary, progress, lang)
+        return await _judge_one(sub, key, executor, opts, reference, summary, progress, lang)
+    except ExecutorLost:
+        raise
     except (Exception, RecursionError) as exc:  # whatever a submission holds, the class still gets its gradebook
         with i18n.use(lang):
             result = failed_result(sub, key, _("the grader failed on this submission ({error}); tell the "
                                                "course maintainers").format(error=type(exc).__name__))
-        progress(f"{sub.trainee} {sub.notebook}: 0 — {result['notes'][0]}")
+        progress(f"{sub.trainee} {sub.notebook}", result["notes"][0])
         return result
 
 
-async def _judge_one(sub: Submission, key: dict, pool: KernelPool | None, opts: Options, reference,
+async def _judge_one(sub: Submission, key: dict, executor: Executor | None, opts: Options, reference,
                      summary: Summary, progress, lang: str = i18n.DEFAULT) -> Result:
     with i18n.use(lang):  # the submission's notes and messages in its own language
         nb, nb_notes = read_notebook(sub.ipynb)
@@ -205,33 +197,52 @@ async def _judge_one(sub: Submission, key: dict, pool: KernelPool | None, opts: 
         names = [ex["answer"] for ex in key["exercises"] if ex["kind"] == "code"]
         log = None
         started = time.monotonic()
-        if nb is not None and names and pool is not None:
+        if nb is not None and names and executor is not None:
             try:
-                log = await run_notebook(pool, nb, sub.files, names, opts.limits, preload_for(sub.ipynb))
+                log = await executor.run(sub, nb, sub.files, names, opts.limits, preload_for(sub.ipynb), opts.course)
+            except ExecutorLost:
+                raise
             except Exception as exc:  # a grader bug on one submission must not stop the class
                 log = RunLog(start_error=_("the grader failed on this notebook ({error})")
                              .format(error=f"{type(exc).__name__}: {exc}"))
         summary.seconds[(sub.trainee, sub.notebook)] = time.monotonic() - started
         result = submission_result(sub, key, Attempt(nb, nb_notes, saved, ans_notes, log), opts.limits, reference)
-    earned = sum(e["earned"] or 0 for e in result["exercises"])
-    total = sum(e["points"] for e in result["exercises"])
-    progress(f"{sub.trainee} {sub.notebook}: {points_text(earned)}/{points_text(total)}"
-             + (f" — {result['notes'][0]}" if result["notes"] else ""))
+    progress(f"{sub.trainee} {sub.notebook}", result["notes"][0] if result["notes"] else None)
     return result
 
 
+async def _executor(opts: Options, needs_kernel: list, scratch: Path) -> Executor:
+    """Where the notebooks run: this machine, or the Dask cluster of `--scheduler` (cluster.py)."""
+    if opts.scheduler is None:
+        executor = LocalExecutor(opts.limits, opts.jobs or os.cpu_count() or 1, scratch)
+    else:
+        from .cluster import DaskExecutor
+        probe = [p for t in needs_kernel[:3] for p in (t[0].ipynb, t[0].answers) if p] + [opts.course / "datasets"]
+        executor = await DaskExecutor.connect(opts.scheduler, probe)
+    executor.plan([preload_for(t[0].ipynb) for t in needs_kernel], opts.course)
+    return executor
+
+
 async def _run(todo: list, opts: Options, summary: Summary, progress) -> None:
-    jobs = opts.jobs or os.cpu_count() or 1
     needs_kernel = [t for t in todo if t[3]]
     scratch = Path(tempfile.mkdtemp(prefix="ck-grade-"))
-    pool = KernelPool(opts.limits, kernel_env(opts.course), scratch, spare=jobs) if needs_kernel else None
-    if pool:
-        pool.want(preload_for(t[0].ipynb) for t in needs_kernel)
-    gate = asyncio.Semaphore(jobs)
+    executor = None
+    try:
+        executor = await _executor(opts, needs_kernel, scratch) if needs_kernel else None
+        await _grade_all(todo, executor, opts, summary, progress)
+    finally:
+        if executor is not None:
+            await executor.close()
+            summary.workers = executor.busy
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+async def _grade_all(todo: list, executor: Executor | None, opts: Options, summary: Summary, progress) -> None:
+    gate = asyncio.Semaphore(executor.slots if executor is not None else opts.jobs or os.cpu_count() or 1)
 
     async def one(sub, key, reference, _needs, digest, lang):
         async with gate:
-            result = await _grade_one(sub, key, pool, opts, reference, summary, progress, lang)
+            result = await _grade_one(sub, key, executor, opts, reference, summary, progress, lang)
         path = cache_path(opts.out, sub.trainee, sub.notebook)
         try:
             write_json(path, {"hash": digest, "result": result})
@@ -242,12 +253,13 @@ async def _run(todo: list, opts: Options, summary: Summary, progress) -> None:
                     .format(error=type(exc).__name__))})
         summary.graded += 1
 
+    tasks = [asyncio.ensure_future(one(*t)) for t in todo]
     try:
-        await asyncio.gather(*(one(*t) for t in todo))
-    finally:
-        if pool:
-            await pool.close()
-        shutil.rmtree(scratch, ignore_errors=True)
+        await asyncio.gather(*tasks)
+    finally:  # the engine failed, or Ctrl-C: nothing is left running on its own
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def grade(opts: Options) -> Summary:
@@ -290,12 +302,17 @@ def _grade(opts: Options) -> Summary:
                     continue
                 needs = sub.ipynb is not None and any(ex["kind"] == "code" for ex in keys[nb]["exercises"])
                 todo.append((sub, keys[nb], references[nb], needs, digest, langs[nb]))
-        progress = _Progress(len(todo), opts.quiet)
+        progress = Progress(len(todo), opts.quiet)
         if not opts.quiet and summary.cached:
             print(_("{cached} result(s) already graded (cached); {todo} to grade").format(
                 cached=summary.cached, todo=len(todo)), flush=True)
         if todo:
-            asyncio.run(_run(todo, opts, summary, progress))
+            try:
+                asyncio.run(_run(todo, opts, summary, progress))
+            except ExecutorLost as exc:
+                raise GradeError(str(exc)) from None
+            finally:
+                progress.close()
         write_json(opts.out / MANIFEST, {"format": 1, "notebooks": notebooks, "entries": entries,
                                          "limits": opts.limits.as_dict(), "lang": opts.lang,
                                          "similarity": opts.similarity, "course": str(opts.course),
