@@ -53,6 +53,7 @@ keys: install
 benchmark: install chromium
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/grade.py
+	$(BIN)/python benchmarks/cluster.py
 	$(BIN)/python benchmarks/browser.py
 
 clean:

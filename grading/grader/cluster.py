@@ -296,7 +296,7 @@ class DaskExecutor:
         from distributed import Client
         kwargs, name = _address(scheduler)
         try:
-            client = await Client(asynchronous=True, timeout="30s", **kwargs)
+            client = await Client(asynchronous=True, **kwargs)  # waits distributed.comm.timeouts.connect
         except (OSError, ValueError, asyncio.TimeoutError) as exc:
             raise GradeError(_("cannot reach the Dask scheduler at {address} ({error})")
                              .format(address=name, error=f"{type(exc).__name__}: {exc}")) from None

@@ -24,7 +24,6 @@ from tests.support import TINY  # noqa: E402
 from tests.support import submissions as S  # noqa: E402
 from tests.support.tiny import tiny, tiny_answers, tiny_keys  # noqa: E402
 
-NB = "00-start-here"
 LIMITS = Limits(cell_timeout=30, timeout=60, memory_mb=1024, max_output_kb=256)  # no run may hit a limit here
 
 
@@ -36,8 +35,8 @@ def mixed_class(root: Path, keys: Path) -> Path:
         S.write(subs, f"t{i:02d}", TINY, nb, right if i % 2 == 0 else wrong)
     S.write(subs, "dies", TINY, tiny("import os\nos._exit(3)"), right)
     S.write(subs, "flood", TINY, tiny("print('x' * 1_000_000)"), right)
-    S.write(subs, "correct", NB, S.master(NB), S.widget_answers(NB))
-    S.write(subs, "badjson", NB, raw='{"cells": [', answers=S.widget_answers(NB))
+    S.write(subs, "badjson", TINY, raw='{"cells": [', answers=right)
+    S.write(subs, "noanswers", TINY, tiny())
     (subs / "data").mkdir()
     S.write(subs, "data", TINY, tiny("x = int(open('mine.txt').read())"), right)  # a file beside the notebook
     (subs / "data" / "mine.txt").write_text("42", encoding="utf-8")
@@ -53,7 +52,7 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("cluster")
     keys = tiny_keys(root)
     subs = mixed_class(root, keys)
-    grade(Options(subs, root / "local", [NB, TINY], jobs=2, limits=LIMITS, keys=keys, quiet=True))
+    grade(Options(subs, root / "local", [TINY], jobs=2, limits=LIMITS, keys=keys, quiet=True))
     return {"root": root, "keys": keys, "subs": subs, "local": outputs(root / "local")}
 
 
@@ -69,12 +68,12 @@ def local_cluster(graded):
 def test_a_cluster_run_writes_what_a_local_run_writes(graded, local_cluster):
     c, _scratch = local_cluster
     out = graded["root"] / "shared"
-    summary = grade(Options(graded["subs"], out, [NB, TINY], limits=LIMITS, keys=graded["keys"], quiet=True,
+    summary = grade(Options(graded["subs"], out, [TINY], limits=LIMITS, keys=graded["keys"], quiet=True,
                             scheduler=c))
-    assert summary.graded == len(graded["local"]["gradebook.csv"].splitlines()[1:]) * 2
+    assert summary.graded == len(graded["local"]["gradebook.csv"].splitlines()) - 1
     assert len(summary.workers) == 2 and all(w.startswith("tcp://") for w in summary.workers)
     assert outputs(out) == graded["local"]
-    again = grade(Options(graded["subs"], out, [NB, TINY], limits=LIMITS, keys=graded["keys"], quiet=True,
+    again = grade(Options(graded["subs"], out, [TINY], limits=LIMITS, keys=graded["keys"], quiet=True,
                           scheduler=c))
     assert again.graded == 0 and outputs(out) == graded["local"]
 
@@ -85,7 +84,7 @@ def test_a_killed_worker_loses_no_row(graded, local_cluster, monkeypatch):
     out = graded["root"] / "bytes"
     done: dict = {}
     run = threading.Thread(target=lambda: done.setdefault("summary", grade(Options(
-        graded["subs"], out, [NB, TINY], limits=LIMITS, keys=graded["keys"], quiet=True, scheduler=c))))
+        graded["subs"], out, [TINY], limits=LIMITS, keys=graded["keys"], quiet=True, scheduler=c))))
     run.start()
     deadline = time.monotonic() + 60
     while not list((out / "cache").glob(f"t*/{TINY}.json")) and time.monotonic() < deadline:  # one ran
@@ -104,6 +103,8 @@ def test_a_killed_worker_loses_no_row(graded, local_cluster, monkeypatch):
 
 
 def test_a_scheduler_that_is_not_there_is_a_clear_error(graded):
-    with pytest.raises(GradeError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+    import dask
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), \
+            pytest.raises(GradeError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         grade(Options(graded["subs"], graded["root"] / "nowhere", [TINY], limits=LIMITS, keys=graded["keys"],
                       quiet=True, scheduler="tcp://127.0.0.1:9"))
