@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..core import i18n
 from ..core.i18n import _
-from .execute import KernelPool, Limits, RunLog, kernel_env, run_notebook
+from .execute import KernelPool, Limits, RunLog, kernel_env, run_notebook, walls, walls_available
 from .executors import ExecutorLost, record
 from .gradebook import GradeError
 
@@ -52,13 +52,14 @@ _ENGINE: str | None = None
 
 
 def engine_digest() -> str:
-    """A digest of this process's grading code: the instructor's and every worker's must match."""
+    """A digest of the code a run depends on (runs.execution_files): the instructor's and every
+    worker's must match, or the same notebook could give another RunLog there."""
     global _ENGINE
     if _ENGINE is None:
-        from .run import engine_files
         from ..core.paths import PACKAGE_DIR
+        from .runs import execution_files
         h = hashlib.sha256()
-        for path in engine_files():
+        for path in execution_files():
             h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
         _ENGINE = h.hexdigest()
     return _ENGINE
@@ -142,6 +143,7 @@ class _Kernels:
         self.courses: dict = {}        # data digest -> folder
         self.running: dict = {}        # run -> its tasks on the loop
         self.lock = asyncio.Lock()
+        self.exam_keys: Path | None = None  # for the walls (execute.walls), made once
 
     def execute(self, job: Job, data) -> tuple:
         """In a Dask task thread: run the job on the loop thread and wait for it."""
@@ -160,7 +162,7 @@ class _Kernels:
                     raise NotShared(job.label)
                 files = [(src if isinstance(src, bytes) else Path(src), name) for src, name in files]
             course = await self._course(job.course, data)
-            pool = self._pool(job.run_id, course, job.limits, tuple(job.profile))
+            pool = self._pool(job.run_id, course, job.limits, tuple(job.profile), await self._walls(course))
             import nbformat
             nb = nbformat.from_dict(json.loads(job.nb))
             started = time.monotonic()
@@ -183,13 +185,28 @@ class _Kernels:
                 self.courses[digest] = target
         return self.courses[digest]
 
-    def _pool(self, run_id: str, course: Path, limits: Limits, profile: tuple) -> KernelPool:
+    async def _walls(self, course: Path) -> dict | None:
+        """As on the instructor's machine: kernels see neither the keys nor the course folder nor
+        this worker's other kernels (nothing else of the instructor's is here)."""
+        if not await asyncio.to_thread(walls_available):
+            return None
+        async with self.lock:
+            if self.exam_keys is None:
+                from ..authoring.handout import copy_keys
+                from ..core.paths import KEYS_DIR
+                exam = self.scratch / "exam-keys"
+                await asyncio.to_thread(copy_keys, exam, False, True, KEYS_DIR)
+                self.exam_keys = exam
+        from ..core.paths import KEYS_DIR
+        return walls(course, [KEYS_DIR, self.scratch], self.exam_keys)
+
+    def _pool(self, run_id: str, course: Path, limits: Limits, profile: tuple, walled: dict | None) -> KernelPool:
         key = (run_id, course, limits)
         if key not in self.pools:
             self.made += 1
             folder = self.scratch / str(self.made)  # short: kernels' socket paths are limited
             folder.mkdir()
-            self.pools[key] = KernelPool(limits, kernel_env(course), folder, spare=self.spare)
+            self.pools[key] = KernelPool(limits, kernel_env(course), folder, spare=self.spare, walled=walled)
         pool = self.pools[key]
         # The worker does not know what comes next: it guesses "more like this one", keeping
         # `spare` kernels of each profile it has seen warm, and replacing each one it hands out.

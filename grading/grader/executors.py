@@ -48,10 +48,11 @@ def record(busy: dict, where: str, seconds: float) -> None:
 
 
 class LocalExecutor:
-    """This machine: `jobs` notebooks at once, in one warm kernel pool per course folder."""
+    """This machine: `jobs` notebooks at once, in one warm kernel pool per course folder, each
+    kernel behind `walled` (execute.walls) when the machine allows it."""
 
-    def __init__(self, limits: Limits, jobs: int, scratch: Path):
-        self.limits, self.slots, self.scratch = limits, max(1, jobs), scratch
+    def __init__(self, limits: Limits, jobs: int, scratch: Path, walled: dict | None = None):
+        self.limits, self.slots, self.scratch, self.walled = limits, max(1, jobs), scratch, walled
         self.pools: dict = {}
         self.busy: dict = collections.OrderedDict()
 
@@ -62,7 +63,8 @@ class LocalExecutor:
             # scratch folder itself, any other in a one-character subfolder.
             folder = self.scratch / str(len(self.pools)) if self.pools else self.scratch
             folder.mkdir(parents=True, exist_ok=True)
-            self.pools[key] = KernelPool(limits, kernel_env(Path(course_dir)), folder, spare=self.slots)
+            self.pools[key] = KernelPool(limits, kernel_env(Path(course_dir)), folder, spare=self.slots,
+                                         walled=self.walled)
         return self.pools[key]
 
     def plan(self, profiles, course_dir: Path) -> None:
