@@ -56,7 +56,8 @@ def _exercise_row(ex: dict) -> str:
 
 
 def render(trainee: str, notebooks: list[str], results: dict, keys: dict) -> str:
-    total = sum(ex["earned"] or 0 for nb in notebooks for ex in results[nb]["exercises"])
+    total = sum(ex["earned"] or 0 for nb in notebooks for ex in results[nb]["exercises"]) - sum(
+        (results[nb].get("late") or {}).get("penalty", 0) for nb in notebooks)  # deadlines.apply_lateness
     maximum = sum(ex["points"] for nb in notebooks for ex in results[nb]["exercises"])
     who = html.escape(trainee)
     parts = [f"<!doctype html><html lang='{i18n.language()}'><head><meta charset='utf-8'>"
@@ -66,7 +67,7 @@ def render(trainee: str, notebooks: list[str], results: dict, keys: dict) -> str
                  earned=f"<b>{round(total, 2):g}</b>", maximum=f"{maximum:g}") + "</p>"]
     for nb in notebooks:
         result = results[nb]
-        earned = sum(ex["earned"] or 0 for ex in result["exercises"])
+        earned = sum(ex["earned"] or 0 for ex in result["exercises"]) - (result.get("late") or {}).get("penalty", 0)
         points = sum(ex["points"] for ex in result["exercises"])
         title = key_text(nb, "module", keys[nb]["title"]) if keys[nb].get("title") else nb
         parts.append(f"<h2>{html.escape(nb)} — {text(title)}: {round(earned, 2):g} / {points:g}</h2>")
