@@ -108,3 +108,16 @@ def test_forged_statuses_in_the_answers_file_are_ignored(key):
     saved = {"tiny.pick": {"value": {"kind": "text", "value": "B"}, "status": "correct", "score": 1}}
     ex = by_id(result(key, RunLog(answers={"x": found(42), "y": found(7)}), saved=saved))["tiny.pick"]
     assert ex["status"] == "incorrect" and ex["earned"] == 0
+
+
+def test_an_answer_the_judge_cannot_handle_is_a_grader_problem_not_the_trainees(key, monkeypatch):
+    """A judging crash is no `invalid` answer: the exercise waits to be graded by hand (no points counted
+    yet, like a reflection), and the notes (gradebook, report's problems) say it is the grader's."""
+    from grading.core import rules
+    monkeypatch.setitem(rules.RULES, "number", lambda rule, expected, answer: {}["branch"])
+    log = RunLog(answers={"x": found(42), "y": found(7)}, attempts=1)
+    res = result(key, log)
+    x = by_id(res)["tiny.x"]
+    assert x["status"] == "grader-error" and x["earned"] is None
+    assert "your instructor grades it by hand" in x["message"] and x["details"] == ["KeyError: 'branch'"]
+    assert any("the grader could not judge tiny.x (KeyError: 'branch')" in note for note in res["notes"])
