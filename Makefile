@@ -58,6 +58,7 @@ keys: install
 benchmark: install chromium
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/grade.py
+	$(BIN)/python benchmarks/cluster.py
 	$(BIN)/python benchmarks/browser.py
 
 clean:

@@ -102,7 +102,8 @@ def _grade(args) -> int:
                    similarity=args.similarity, fresh=args.fresh_data, fresh_seed=args.fresh_seed,
                    roster=Path(args.roster) if args.roster else None,
                    due=tuple(args.due or ()), late_penalty=args.late_penalty,
-                   extensions=Path(args.extensions) if args.extensions else None)
+                   extensions=Path(args.extensions) if args.extensions else None,
+                   scheduler=args.scheduler)
     with use(_instructor_language(args.lang)):  # what the instructor reads: --lang, else COURSE_LANG, else English
         try:
             summary = grade(opts)
@@ -265,7 +266,9 @@ def main(argv=None) -> int:
                           "no points for such an answer"))
     p.add_argument("--fresh-seed", type=int, help=_("the fresh data's seed (default: drawn at the first fresh-data "
                                                     "run into the --out folder and kept there)"))
-    p.add_argument("--quiet", action="store_true", help=_("no progress lines"))
+    p.add_argument("--scheduler", help=_("run the notebooks on a Dask cluster: its scheduler's address "
+                                         "(tcp://host:8786) or scheduler file (default: on this machine)"))
+    p.add_argument("--quiet", action="store_true", help=_("no progress display"))
     p.add_argument("--lang", type=_language, help=_("write every trainee's feedback and notes, and the report, in "
                                                     "this language: en or zh-CN (default: each trainee's feedback "
                                                     "in the language of their notebook; the report in COURSE_LANG, "

@@ -566,7 +566,7 @@ async def _attempt(kernel: Kernel, nb, names, limits: Limits, log: RunLog, skip:
     return True
 
 
-async def run_notebook(pool: KernelPool, nb, files: list[tuple[Path, str]], names: list[str],
+async def run_notebook(pool: KernelPool, nb, files: list[tuple[Path | bytes, str]], names: list[str],
                        limits: Limits, profile=()) -> RunLog:
     """Run `nb` (already read, v4) with `files` copied in; retry without cells that broke the kernel."""
     skip: set = set()
@@ -584,7 +584,10 @@ async def run_notebook(pool: KernelPool, nb, files: list[tuple[Path, str]], name
             for src, rel in files:
                 dst = kernel.cwd / rel
                 dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, dst)
+                if isinstance(src, bytes):  # shipped to a cluster worker as content
+                    dst.write_bytes(src)
+                else:
+                    shutil.copyfile(src, dst)
             finished = await _attempt(kernel, nb, names, limits, log, skip)
         finally:
             pool.discard(kernel)

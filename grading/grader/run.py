@@ -34,9 +34,11 @@ from ..core.paths import PACKAGE_DIR, course_root
 from ..core.status import CORRECT
 from . import fresh as fresh_data
 from . import runs
-from .execute import KernelPool, Limits, RunLog, kernel_env, preload_for, run_notebook, walls, walls_available
-from .gradebook import MANIFEST, GradeError, points_text, safe_name, write_json, write_outputs
+from .execute import Limits, RunLog, preload_for, walls, walls_available
+from .executors import Executor, ExecutorLost, LocalExecutor
+from .gradebook import MANIFEST, GradeError, safe_name, write_json, write_outputs
 from .language import instructor_language, submission_languages
+from .progress import Progress
 from .similarity import DEFAULT_THRESHOLD
 from .submissions import Submission, discover, notebooks_in, read_answers, read_notebook
 from .verdicts import Attempt, Result, failed_result, submission_result
@@ -66,6 +68,7 @@ class Options:
     due: tuple = ()             # deadlines, "TIME" or "NOTEBOOK=TIME" (deadlines.py)
     late_penalty: float = 0.0   # % of a notebook's points per started day late
     extensions: Path | None = None  # CSV: trainee, due[, notebook]
+    scheduler: object = None  # a Dask scheduler (address, scheduler file, Client or cluster): run there (cluster.py)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Summary:
     cached: int = 0
     executed: int = 0   # notebooks run in a kernel (the rest were judged from cached runs)
     seconds: dict = field(default_factory=dict)  # (trainee, notebook) -> seconds of execution
+    workers: dict = field(default_factory=dict)  # where it ran ("local", a worker's address) -> [notebooks, seconds]
     fresh_seconds: float = 0.0   # of which on fresh data, plus drawing the data and the masters' runs
     out: Path | None = None
 
@@ -209,20 +213,6 @@ def select_notebooks(opts: Options) -> list[str]:
     return chosen
 
 
-class _Progress:
-    def __init__(self, total: int, quiet: bool):
-        self.total, self.done, self.quiet, self.start = total, 0, quiet, time.monotonic()
-
-    def __call__(self, text: str) -> None:
-        self.done += 1
-        if self.quiet:
-            return
-        elapsed = time.monotonic() - self.start
-        eta = elapsed / self.done * (self.total - self.done)
-        print(f"[{self.done}/{self.total}] {text}  " + _("(eta {seconds} s)").format(seconds=f"{eta:.0f}"),
-              flush=True)
-
-
 @dataclass
 class _Item:
     """One (trainee, notebook) to judge."""
@@ -243,19 +233,21 @@ class _Item:
         return self.sub.ipynb is not None and bool(self.names) and self.runs.log is None
 
 
-async def _grade_one(item: _Item, pool: KernelPool | None, opts: Options, summary: Summary, progress,
+async def _grade_one(item: _Item, executor: Executor | None, opts: Options, summary: Summary, progress,
                      fresh: fresh_data.FreshRun | None = None) -> Result:
     try:
-        return await _judge_one(item, pool, opts, summary, progress, fresh)
+        return await _judge_one(item, executor, opts, summary, progress, fresh)
+    except ExecutorLost:
+        raise
     except (Exception, RecursionError) as exc:  # whatever a submission holds, the class still gets its gradebook
         with i18n.use(item.lang):
             result = failed_result(item.sub, item.key, _("the grader failed on this submission ({error}); tell "
                                                          "the course maintainers").format(error=type(exc).__name__))
-        progress(f"{item.sub.trainee} {item.sub.notebook}: 0 — {result['notes'][0]}")
+        progress(f"{item.sub.trainee} {item.sub.notebook}", result["notes"][0])
         return result
 
 
-async def _judge_one(item: _Item, pool: KernelPool | None, opts: Options, summary: Summary, progress,
+async def _judge_one(item: _Item, executor: Executor | None, opts: Options, summary: Summary, progress,
                      fresh: fresh_data.FreshRun | None = None) -> Result:
     sub, key = item.sub, item.key
     with i18n.use(item.lang):  # the submission's notes and messages in its own language
@@ -263,9 +255,12 @@ async def _judge_one(item: _Item, pool: KernelPool | None, opts: Options, summar
         saved, ans_notes = read_answers(sub.answers, sub.notebook)
         log = item.runs.log  # a cached run: judged again without running anything
         started = time.monotonic()
-        if log is None and nb is not None and item.names and pool is not None:
+        if log is None and nb is not None and item.names and executor is not None:
             try:
-                log = await run_notebook(pool, nb, sub.files, item.names, opts.limits, preload_for(sub.ipynb))
+                log = await executor.run(sub, nb, sub.files, item.names, opts.limits, preload_for(sub.ipynb),
+                                         opts.course)
+            except ExecutorLost:
+                raise
             except Exception as exc:  # a grader bug on one submission must not stop the class
                 log = RunLog(start_error=_("the grader failed on this notebook ({error})")
                              .format(error=f"{type(exc).__name__}: {exc}"))
@@ -283,10 +278,7 @@ async def _judge_one(item: _Item, pool: KernelPool | None, opts: Options, summar
                     summary.executed += 1
                     item.runs.keep(fresh_log, item.fresh)
                 result = fresh_data.judge(result, key, fresh_log, expected, fresh.settings)
-    earned = sum(e["earned"] or 0 for e in result["exercises"])
-    total = sum(e["points"] for e in result["exercises"])
-    progress(f"{sub.trainee} {sub.notebook}: {points_text(earned)}/{points_text(total)}"
-             + (f" — {result['notes'][0]}" if result["notes"] else ""))
+    progress(f"{sub.trainee} {sub.notebook}", result["notes"][0] if result["notes"] else None)
     return result
 
 
@@ -310,17 +302,30 @@ async def _walls(opts: Options, scratch: Path) -> dict | None:
     return walls(opts.course, [answer_keys.KEYS_DIR, opts.submissions, opts.out, scratch], exam)
 
 
+async def _executor(opts: Options, to_run: list[_Item], scratch: Path, walled: dict | None) -> Executor:
+    """Where the notebooks run: this machine, or the Dask cluster of `--scheduler` (cluster.py, whose
+    workers wall their kernels off themselves)."""
+    if opts.scheduler is None:
+        executor = LocalExecutor(opts.limits, opts.jobs or os.cpu_count() or 1, scratch, walled)
+    else:
+        from .cluster import DaskExecutor
+        probe = [p for item in to_run[:3] for p in (item.sub.ipynb, item.sub.answers) if p]
+        executor = await DaskExecutor.connect(opts.scheduler, [*probe, opts.course / "datasets"])
+    executor.plan([preload_for(item.sub.ipynb) for item in to_run], opts.course)
+    return executor
+
+
 async def _run(todo: list[_Item], opts: Options, summary: Summary, progress, fresh_settings=None) -> None:
     jobs = opts.jobs or os.cpu_count() or 1
     to_run = [item for item in todo if item.must_run]
     may_run = to_run or (fresh_settings is not None and any(item.names for item in todo))
     scratch = Path(tempfile.mkdtemp(prefix="ck-grade-"))
-    pool = fresh = None
-    gate = asyncio.Semaphore(jobs)
+    executor = fresh = None
+    tasks: list = []
 
-    async def one(item: _Item):
+    async def one(item: _Item, gate: asyncio.Semaphore):
         async with gate:
-            result = await _grade_one(item, pool, opts, summary, progress, fresh)
+            result = await _grade_one(item, executor, opts, summary, progress, fresh)
         path = cache_path(opts.out, item.sub.trainee, item.sub.notebook)
         try:
             write_json(path, {"hash": item.digest, "result": result})
@@ -332,16 +337,21 @@ async def _run(todo: list[_Item], opts: Options, summary: Summary, progress, fre
         summary.graded += 1
 
     try:
-        walled = await _walls(opts, scratch) if may_run else None
+        walled = await _walls(opts, scratch) if may_run else None  # a cluster's workers raise their own
         if to_run:
-            pool = KernelPool(opts.limits, kernel_env(opts.course), scratch, spare=jobs, walled=walled)
-            pool.want(preload_for(item.sub.ipynb) for item in to_run)
+            executor = await _executor(opts, to_run, scratch, walled)
         if fresh_settings is not None and may_run:
             fresh = fresh_data.FreshRun(fresh_settings, opts.course, opts.out, scratch, opts.limits, jobs, walled)
-        await asyncio.gather(*(one(item) for item in todo))
+        gate = asyncio.Semaphore(executor.slots if executor is not None else jobs)
+        tasks = [asyncio.ensure_future(one(item, gate)) for item in todo]
+        await asyncio.gather(*tasks)
     finally:
-        if pool:
-            await pool.close()
+        for task in tasks:  # the engine failed, or Ctrl-C: nothing is left running on its own
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if executor is not None:
+            await executor.close()
+            summary.workers = executor.busy
         if fresh:
             await fresh.close()
             summary.fresh_seconds += fresh.seconds
@@ -426,12 +436,17 @@ def _grade(opts: Options) -> Summary:
                 if opts.force:  # everything again, runs included
                     record.log, record.fresh = None, {}
                 todo.append(_Item(sub, keys[nb], references[nb], digest, langs[nb], record, fresh_inputs[nb]))
-        progress = _Progress(len(todo), opts.quiet)
+        progress = Progress(len(todo), opts.quiet)
         if not opts.quiet and summary.cached:
             print(_("{cached} result(s) already graded (cached); {todo} to grade").format(
                 cached=summary.cached, todo=len(todo)), flush=True)
         if todo:
-            asyncio.run(_run(todo, opts, summary, progress, fresh))
+            try:
+                asyncio.run(_run(todo, opts, summary, progress, fresh))
+            except ExecutorLost as exc:
+                raise GradeError(str(exc)) from None
+            finally:
+                progress.close()
         times = submission_times(opts.submissions, {t: {nb: subs[t][nb] for nb in notebooks} for t in subs})
         for trainee, by_nb in earlier["times"].items():
             times.setdefault(trainee, {}).update({nb: v for nb, v in by_nb.items() if nb in kept})

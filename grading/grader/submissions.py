@@ -23,6 +23,7 @@ from ..core.i18n import _
 
 SEP = "__"
 MAX_FILES = 500  # files copied from a trainee folder into the scratch copy
+MAX_FOLDER_BYTES = 100 * 1024 * 1024  # and their size in all (on a cluster, they travel to a worker)
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Submission:
     ipynb: Path | None = None
     answers: Path | None = None
     files: list = field(default_factory=list)   # (source path, name in the scratch folder)
+    left_out: int = 0                           # files not copied: past MAX_FILES or MAX_FOLDER_BYTES
     others: list = field(default_factory=list)  # other notebooks in the folder (for "not submitted")
 
 
@@ -67,8 +69,9 @@ def discover(root: Path, notebooks: list[str]) -> dict[str, dict[str, Submission
                 s = sub(entry.name, nb)
                 s.ipynb = lower.get(f"{nb}.ipynb".lower())
                 s.answers = lower.get(f"{nb}.answers.json".lower())
-                s.files = [(p, rel) for p, rel in ((p, p.relative_to(entry).as_posix()) for p in files[:MAX_FILES])
-                           if _own(rel, nb)]
+                own = [(p, rel) for p, rel in ((p, p.relative_to(entry).as_posix()) for p in files) if _own(rel, nb)]
+                s.files = _within_limits(own)
+                s.left_out = len(own) - len(s.files)
                 if s.ipynb is not None and s.ipynb.name != f"{nb}.ipynb":  # e.g. 00-Start-Here.ipynb
                     s.files.append((s.ipynb, f"{nb}.ipynb"))
                 s.others = [p.name for p in files if p.suffix == ".ipynb"  # e.g. a renamed copy
@@ -88,6 +91,21 @@ def discover(root: Path, notebooks: list[str]) -> dict[str, dict[str, Submission
                 s.files = [(p, name) for p, name in ((s.ipynb, f"{nb}.ipynb"),
                                                      (s.answers, f"{nb}.answers.json")) if p]
     return found
+
+
+def _within_limits(files: list) -> list:
+    """The first MAX_FILES files that fit in MAX_FOLDER_BYTES together (a large file is left out,
+    the smaller ones after it still go)."""
+    kept, total = [], 0
+    for src, name in files:
+        try:
+            size = src.stat().st_size
+        except OSError:
+            continue
+        if len(kept) < MAX_FILES and total + size <= MAX_FOLDER_BYTES:
+            kept.append((src, name))
+            total += size
+    return kept
 
 
 def notebooks_in(root: Path) -> set[str]:

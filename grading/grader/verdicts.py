@@ -13,7 +13,7 @@ from typing import TypedDict
 
 from ..core import i18n
 from ..core.assess import assess
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..core.keys import MANUAL_KINDS
 from ..core.rules import Verdict
 from ..core.status import (CORRECT, ERROR, INCORRECT, INVALID, JUDGE_FAILED, NOT_FOUND, NOT_RUN, SUBMITTED,
@@ -21,7 +21,7 @@ from ..core.status import (CORRECT, ERROR, INCORRECT, INVALID, JUDGE_FAILED, NOT
 from .execute import Limits, RunLog
 from .similarity import answer_source
 from .language import has_text, key_text, part_labels, short_parts, tr
-from .submissions import Submission, assigns, structure_notes
+from .submissions import MAX_FILES, MAX_FOLDER_BYTES, Submission, assigns, structure_notes
 
 
 class ExerciseResult(TypedDict, total=False):
@@ -231,7 +231,12 @@ def _notes(sub: Submission, key: dict, attempt: Attempt, problems: list[str], re
         return [_("not submitted")]
     has_code = any(spec["kind"] == "code" for spec in key["exercises"])
     has_widgets = any(spec["kind"] != "code" for spec in key["exercises"])
-    return ((list(attempt.nb_notes) if has_code or sub.ipynb is not None else [])
+    left_out = [ngettext("{count} file of the folder was not copied beside the notebook (limits: {files} files, "
+                         "{megabytes} MB in all)", "{count} files of the folder were not copied beside the notebook "
+                         "(limits: {files} files, {megabytes} MB in all)", sub.left_out).format(
+        count=sub.left_out, files=MAX_FILES, megabytes=MAX_FOLDER_BYTES // 2**20)] \
+        if sub.left_out and attempt.log is not None else []
+    return ((list(attempt.nb_notes) if has_code or sub.ipynb is not None else []) + left_out
             + (structure_notes(attempt.nb, key, reference) if attempt.nb is not None else []) + problems
             + (attempt.ans_notes if has_widgets else []))
 

@@ -199,12 +199,14 @@ def _child(request: dict) -> None:
     os.environ.update(request["env"])
     _walls_from_env()
     os.chdir(request["cwd"])
-    os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel exits if the zygote goes away
+    parent = os.getppid()
     random.seed()  # as a fresh process would be
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()
     apply_limits(int(request.get("memory_mb", 0)))
-    sys.argv = ["ipykernel_launcher", *request["argv"]]
+    # ipykernel exits if the zygote goes away (with the grader or a cluster worker that died);
+    # told on the command line: it read JPY_PARENT_PID when the zygote imported it, before the fork.
+    sys.argv = ["ipykernel_launcher", *request["argv"], f"--IPKernelApp.parent_handle={parent}"]
     from ipykernel import kernelapp
     kernelapp.launch_new_instance()
 
