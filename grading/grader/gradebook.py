@@ -153,28 +153,43 @@ def report_language(manifest: dict, lang: str | None = None) -> str:
     return instructor_language(lang or manifest.get("lang"))
 
 
-def write_outputs(out: Path, lang: str | None = None) -> None:
+def write_outputs(out: Path, lang: str | None = None, force: bool = False) -> None:
     """gradebook.csv, results.csv, similarity.csv, feedback/<trainee>.html and report.html from the cached results.
 
-    Feedback pages are in each trainee's language; the report in `lang` (see `report_language`)."""
-    from .class_report import write_report
-    from .feedback_pages import write_feedback
+    Feedback pages are in each trainee's language; the report in `lang` (see `report_language`).
+    A page whose inputs have not changed since it was written is left as it is (`stamps`), unless `force`."""
     from .language import trainee_language
-    from .similarity import similarity_outputs
+    from .stamps import Stamps, environment
     notebooks, results, manifest = load_results(out)
     apply_manual(results, load_manual(out))
     keys = run_keys(notebooks, manifest)
+    stamps = Stamps(out, environment(notebooks, manifest))
     _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys))
     _write_csv(out / "results.csv", ["trainee", "notebook", "exercise", "kind", "status", "points", "max", "message"],
                ([trainee, nb, ex["id"], ex["kind"], ex["status"], points_text(ex["earned"]), points_text(ex["points"]),
                  ex["message"]]
                 for trainee in sorted(results) for nb in notebooks for ex in results[trainee][nb]["exercises"]))
-    similar = similarity_outputs(out, notebooks, results, keys, manifest, _write_csv)  # similarity.csv
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
     with answer_keys.using(manifest.get("keys")):  # the keys' translations come from the run's keys folder
         for trainee in sorted(results):
-            with i18n.use(trainee_language(results[trainee])):
-                write_feedback(feedback / f"{safe_name(trainee)}.html", trainee, notebooks, results[trainee], keys)
-        with i18n.use(report_language(manifest, lang)):
-            write_report(out / "report.html", notebooks, results, keys, similar)
+            page_lang = trainee_language(results[trainee])
+            rel = f"feedback/{safe_name(trainee)}.html"
+            digest = stamps.digest("feedback", trainee, notebooks, results[trainee], keys, page_lang)
+            if force or not stamps.fresh(rel, digest):
+                from .feedback_pages import write_feedback
+                with i18n.use(page_lang):
+                    write_feedback(out / rel, trainee, notebooks, results[trainee], keys)
+                stamps.wrote(rel, digest)
+        report_lang = report_language(manifest, lang)
+        digest = stamps.digest("report", notebooks, results, keys, manifest.get("similarity"),
+                               manifest.get("course"), report_lang)
+        if force or not (stamps.fresh("report.html", digest) and stamps.fresh("similarity.csv", digest)):
+            from .class_report import write_report
+            from .similarity import SIMILARITY_CSV, similarity_outputs
+            similar = similarity_outputs(out, notebooks, results, keys, manifest, _write_csv)
+            with i18n.use(report_lang):
+                write_report(out / "report.html", notebooks, results, keys, similar)
+            stamps.wrote(SIMILARITY_CSV, digest)
+            stamps.wrote("report.html", digest)
+    stamps.save()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -276,7 +277,7 @@ def _grade(opts: Options) -> Summary:
         if not subs:
             raise GradeError(_("no submissions found in {folder}").format(folder=opts.submissions))
         opts.out.mkdir(parents=True, exist_ok=True)
-        references = {nb: _reference(opts.course, nb) for nb in notebooks}
+        references = functools.cache(_reference)  # only for notebooks to grade: reading nbformat costs ~2 s
         todo, entries = [], {}
         for trainee in sorted(subs):
             langs = submission_languages(subs[trainee], opts.lang)
@@ -289,7 +290,7 @@ def _grade(opts: Options) -> Summary:
                     summary.cached += 1
                     continue
                 needs = sub.ipynb is not None and any(ex["kind"] == "code" for ex in keys[nb]["exercises"])
-                todo.append((sub, keys[nb], references[nb], needs, digest, langs[nb]))
+                todo.append((sub, keys[nb], references(opts.course, nb), needs, digest, langs[nb]))
         progress = _Progress(len(todo), opts.quiet)
         if not opts.quiet and summary.cached:
             print(_("{cached} result(s) already graded (cached); {todo} to grade").format(
@@ -300,5 +301,5 @@ def _grade(opts: Options) -> Summary:
                                          "limits": opts.limits.as_dict(), "lang": opts.lang,
                                          "similarity": opts.similarity, "course": str(opts.course),
                                          "keys": str(Path(opts.keys).resolve()) if opts.keys else None})
-        write_outputs(opts.out, i18n.language())
+        write_outputs(opts.out, i18n.language(), force=opts.force)
     return summary
