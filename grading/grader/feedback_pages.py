@@ -39,9 +39,9 @@ overflow-wrap:anywhere}.comment{background:#e3f2fd;padding:.3rem .5rem;margin-to
 .scroll{overflow-x:auto;max-width:100%}.print{float:right;font:inherit;padding:.3rem .8rem;cursor:pointer}
 @media (max-width:40rem){
  body{margin:1rem auto;padding:0 .75rem}h1{font-size:1.35rem}h2{font-size:1.1rem}
- table.ex,table.ex tbody,table.ex tr,table.ex td{display:block;width:auto}table.ex tr.head{display:none}
- table.ex tr.ex{border:1px solid #e5e5e5;border-radius:6px;margin:.75rem 0;padding:.2rem 0}
- table.ex td{border:0;padding:.2rem .7rem}table.ex td.pts,table.ex td.status{display:inline-block;text-align:left}
+ table.ex,table.ex>tbody,table.ex>tbody>tr,table.ex>tbody>tr>td{display:block;width:auto}table.ex>tbody>tr.head{display:none}
+ tr.ex{border:1px solid #e5e5e5;border-radius:6px;margin:.75rem 0;padding:.2rem 0}
+ tr.ex>td{border:0;padding:.2rem .7rem}tr.ex>td.pts,tr.ex>td.status{display:inline-block;text-align:left}
  .print{display:none}
 }
 @media print{

@@ -70,9 +70,10 @@ def _frame_html(data: dict, named: set[str]) -> str:
         rows.append("<tr>" + label + "".join(f"<td>{_esc(shown(col[r]))}</td>"
                                              for col in cells if r < len(col)) + "</tr>")
     total = data.get("rows", len(index))
+    corner = _esc(" / ".join(str(n) for n in data.get("index_names", []) if n is not None))
     size = _("{rows} rows × {columns} columns").format(rows=total, columns=len(columns))
     return (f"<p class='more'>{_esc(size)}</p><div class='scroll'><table class='value'>"
-            f"<tr>{'<th></th>' if shown_index else ''}{head}</tr>{''.join(rows)}</table></div>"
+            f"<tr>{f'<th>{corner}</th>' if shown_index else ''}{head}</tr>{''.join(rows)}</table></div>"
             + (_more(total - FRAME_ROWS) if total > FRAME_ROWS else ""))
 
 
