@@ -322,8 +322,8 @@ def _diagnoses_html(stat: dict) -> str:
         f"<li>{text(d.message)} × {d.count}: "
         + _(", ").join(feedback_link(t, stat["notebook"], stat["exercise"], summarise(v) if v else "")
                        for t, v in d.answers) + "</li>" for d in found[:SHOWN_DIAGNOSES])
-    more = (f"<li>{html.escape(_('and {count} other diagnoses (results.csv has them all)').format(count=len(found) - SHOWN_DIAGNOSES))}</li>"
-            if len(found) > SHOWN_DIAGNOSES else "")
+    others = _("and {count} other diagnoses (results.csv has them all)").format(count=len(found) - SHOWN_DIAGNOSES)
+    more = f"<li>{html.escape(others)}</li>" if len(found) > SHOWN_DIAGNOSES else ""
     return f"<ul class='wrong'>{items}{more}</ul>"
 
 
@@ -362,7 +362,8 @@ def _exercise_table(stats: list[dict], trainees: int) -> list[str]:
                 correct += "<br>" + html.escape(_("{count} to grade").format(count=s["pending"]))
         else:
             correct = f"{s['correct']:.0%}"
-        kind = _(s["kind"]) if s["kind"] in KIND_NAMES else s["kind"]
+        kind = s["kind"]
+        kind = _(kind) if kind in KIND_NAMES else kind
         parts.append(f"<tr><td><code>{html.escape(s['exercise'])}</code></td><td>{html.escape(kind)}</td>"
                      f"<td class='num'>{s['points']:g}</td><td class='num'>{mean}</td>"
                      f"<td class='num'>{correct}</td><td class='num'>{s['unanswered']:.0%}</td>"

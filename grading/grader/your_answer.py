@@ -99,4 +99,5 @@ def answer_html(value, message: str = "") -> str:
         body = f"<code>{_esc(str(value.get('type', '')))}: {_esc(str(value.get('repr', ''))[:200])}</code>"
     else:
         return ""
-    return f"<div class='yours'><span class='yours-label'>{_esc(_('Your answer:'))}</span> {body}</div>"
+    label = _esc(_("Your answer:"))
+    return f"<div class='yours'><span class='yours-label'>{label}</span> {body}</div>"

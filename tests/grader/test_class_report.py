@@ -130,5 +130,5 @@ def test_the_figures_have_readable_axes_and_show_pending_work_apart(monkeypatch)
 
 def test_the_report_in_chinese_names_its_new_parts():
     page = text_only("zh-CN")
-    assert "王芳" in page and "提示" in page and "讲师" in page
+    assert "王芳" in page and "查看过的提示和参考解答" in page and "最常见的错误" in page
     assert "Most common mistakes" not in page and "Hints and worked solutions opened" not in page

@@ -103,4 +103,4 @@ def test_chinese_page():
     with i18n.use("zh-CN"):
         html = page(result("王芳", changes={"eng.shares": {"status": "incorrect", "value": SHARES, "message": OFF}}), "王芳")
     assert "<html lang='zh-CN'>" in html and "王芳" in html
-    assert "你的答案" in html and "由讲师评分" in html and "Your answer" not in html
+    assert "你的答案" in html and "待讲师评分" in html and "Your answer" not in html
