@@ -5,15 +5,18 @@
 For every module notebook that exists (a master with a key), N generated
 submissions (correct / partial / empty, cycling) are:
 
-1. executed bare: one fresh nbclient kernel per notebook, one after the other
-   (what any executor must at least do);
-2. graded with `python -m grading grade` logic, 1 worker and 2 workers;
+1. executed bare: one fresh nbclient kernel per notebook, one after the other;
+   and the floors: the same cells in one warm process, with and without rendering
+   every figure to PNG (what any executor must at least do);
+2. graded with `python -m grading grade` logic, 1 worker and 2 workers, and with 2 workers
+   and `--fresh-data` (its extra cost printed);
 3. graded by nbgrader 0.9 `autograde` (if a throwaway venv with nbgrader is
    given; the notebooks run on this project's interpreter through a kernelspec,
    the check cells become nbgrader test cells `assert check(...).passed`).
 
 Targets (printed, never asserted): grading overhead <= 10 % over bare
-execution (1 worker), and >= 3x nbgrader's throughput (default workers).
+execution (1 worker), per-worker cost <= 1.3x the no-render floor, and >= 3x
+nbgrader's throughput (default workers).
 """
 from __future__ import annotations
 
@@ -68,10 +71,51 @@ def bare(items) -> float:
     return time.perf_counter() - start
 
 
-def ours(subs: Path, out: Path, jobs: int, notebooks: list[str]) -> tuple[float, float]:
+FLOOR = r"""
+import io, json, os, shutil, sys, tempfile, time
+import matplotlib
+matplotlib.use("agg")
+import matplotlib.pyplot as plt
+import nbformat, numpy, pandas, seaborn, ipywidgets, grading  # warm: imported before the clock starts
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+render = sys.argv[1] == "render"
+total = 0.0
+for path in sys.argv[2:]:
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(os.path.dirname(path), tmp, dirs_exist_ok=True)
+        os.chdir(tmp)
+        os.environ["GRADING_ANSWERS_DIR"] = tmp
+        shell.reset(new_session=False)
+        start = time.perf_counter()
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                shell.run_cell(cell.source, store_history=False, silent=True)
+                if render:
+                    for n in plt.get_fignums():
+                        plt.figure(n).savefig(io.BytesIO(), format="png")
+                plt.close("all")
+        total += time.perf_counter() - start
+print(json.dumps(total))
+"""
+
+
+def floor(items, render: bool) -> float:
+    """The same cells executed in one warm process (imports done): what any grader must at least
+    spend, with every figure rendered to PNG or with none."""
+    env = {**os.environ, "COURSE_ROOT": str(ROOT), "MPLBACKEND": "agg", "PYTHONWARNINGS": "ignore"}
+    run = subprocess.run([sys.executable, "-c", FLOOR, "render" if render else "none",
+                          *(str(path) for _t, _nb, path in items)],
+                         capture_output=True, text=True, env=env, check=True)
+    return float(run.stdout.strip().splitlines()[-1])
+
+
+def ours(subs: Path, out: Path, jobs: int, notebooks: list[str], fresh: str | None = None) -> tuple[float, float]:
     """(seconds for the whole grade run, of which writing gradebook/feedback/report)."""
     start = time.perf_counter()
-    grade(Options(subs, out, notebooks, jobs=jobs, limits=Limits(), quiet=True, force=True))
+    grade(Options(subs, out, notebooks, jobs=jobs, limits=Limits(), quiet=True, force=True, fresh=fresh,
+                  fresh_seed=7 if fresh else None))
     total = time.perf_counter() - start
     start = time.perf_counter()
     write_outputs(out)
@@ -151,6 +195,9 @@ def main() -> None:
         print(f"{count} submissions: {args.n} each of {', '.join(notebooks)} on {os.cpu_count()} cores")
         t_bare = bare(items)
         print(f"bare nbclient, sequential      {t_bare:7.1f} s   {t_bare / count:5.2f} s/notebook")
+        f_none, f_png = floor(items, render=False), floor(items, render=True)
+        print(f"floor: one warm process        {f_none:7.1f} s   {f_none / count:5.2f} s/notebook without rendering, "
+              f"{f_png / count:5.2f} s/notebook with every figure as PNG")
         t1, o1 = ours(work / "subs", work / "out1", 1, notebooks)
         print(f"grade --jobs 1                 {t1:7.1f} s   {t1 / count:5.2f} s/notebook "
               f"(of which writing outputs {o1:.1f} s)")
@@ -160,6 +207,13 @@ def main() -> None:
         print(f"overhead over bare execution (1 worker): {100 * (t1 / t_bare - 1):+.1f} % "
               f"(execution only: {100 * ((t1 - o1) / t_bare - 1):+.1f} %)   target <= +10 %")
         print(f"speed-up 1 -> 2 workers: {t1 / t2:.2f}x")
+        print(f"per-worker cost (1 worker, execution only) against the no-render floor: "
+              f"{(t1 - o1) / f_none:.2f}x   target <= 1.3x")
+        tf, of = ours(work / "subs", work / "out-fresh", 2, notebooks, fresh="flag")
+        print(f"grade --jobs 2 --fresh-data    {tf:7.1f} s   {tf / count:5.2f} s/notebook "
+              f"(of which writing outputs {of:.1f} s)")
+        print(f"cost of fresh-data grading: {100 * (tf / t2 - 1):+.1f} % ({tf - t2:+.1f} s: a second run of each "
+              "submission with a right code answer, one master run per notebook, drawing the data)")
         venv = Path(args.nbgrader)
         if (venv / "bin" / "nbgrader").exists():
             t_nbg = nbgrader(venv, items, notebooks, work)

@@ -33,21 +33,23 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from generator import FAMILIES, SEED, rng_for, write_dataset  # noqa: E402  (needs the path above)
+from generator import FAMILIES, SEED, rng_for, seeded, write_dataset  # noqa: E402  (needs the path above)
 
 __all__ = ["HERE", "SEED", "build_all", "check", "main", "rng_for"]
 
 
-def build_all(out_dir: Path | str = HERE) -> list:
-    """Write every dataset below `out_dir`; return the files written, relative to it."""
+def build_all(out_dir: Path | str = HERE, seed: int | None = None) -> list:
+    """Write every dataset below `out_dir` (drawn with `seed` if given, else SEED); return the
+    files written, relative to it."""
     out = Path(out_dir)
     written = []
-    for family in FAMILIES:
-        frames = family.build()
-        files = [t.file for dataset in family.SCHEMA for t in dataset.tables]
-        assert sorted(frames) == sorted(files), (family.__name__, sorted(frames), sorted(files))
-        for dataset in family.SCHEMA:
-            written += write_dataset(out, dataset, frames)
+    with seeded(SEED if seed is None else seed):
+        for family in FAMILIES:
+            frames = family.build()
+            files = [t.file for dataset in family.SCHEMA for t in dataset.tables]
+            assert sorted(frames) == sorted(files), (family.__name__, sorted(frames), sorted(files))
+            for dataset in family.SCHEMA:
+                written += write_dataset(out, dataset, frames)
     return written
 
 
@@ -65,6 +67,8 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true",
                     help="rebuild into a temp dir and fail if anything differs")
     ap.add_argument("--out", default=str(HERE), help="output directory (default: datasets/)")
+    ap.add_argument("--seed", type=int, default=None,
+                    help=f"draw the data again with another seed (default: {SEED}, the course's data)")
     args = ap.parse_args(argv)
     if args.check:
         bad = check(Path(args.out))
@@ -73,7 +77,9 @@ def main(argv=None) -> int:
             return 1
         print("all dataset files are up to date")
         return 0
-    for rel in build_all(args.out):
+    if args.seed is not None and Path(args.out).resolve() == HERE:
+        ap.error("--seed writes a variant of the course data: give it another --out folder")
+    for rel in build_all(args.out, args.seed):
         print("wrote", rel)
     return 0
 

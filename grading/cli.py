@@ -99,7 +99,7 @@ def _grade(args) -> int:
         if args.notebooks else None
     opts = Options(Path(args.submissions), Path(args.out), notebooks, args.jobs, limits,
                    keys=Path(args.keys) if args.keys else None, force=args.force, quiet=args.quiet, lang=args.lang,
-                   similarity=args.similarity)
+                   similarity=args.similarity, fresh=args.fresh_data, fresh_seed=args.fresh_seed)
     with use(_instructor_language(args.lang)):  # what the instructor reads: --lang, else COURSE_LANG, else English
         try:
             summary = grade(opts)
@@ -113,6 +113,9 @@ def _grade(args) -> int:
         print(_("graded {graded}, reused {cached} cached; wrote {gradebook}, {report} and {feedback}").format(
             graded=summary.graded, cached=summary.cached, gradebook=f"{args.out}/gradebook.csv",
             report=f"{args.out}/report.html", feedback=f"{args.out}/feedback/"))
+        if args.fresh_data and summary.graded:
+            print(_("fresh data: {seconds} s of the run's execution time went to the second runs on fresh data "
+                    "(drawing the data and running the masters included)").format(seconds=f"{summary.fresh_seconds:.1f}"))
     return 0
 
 
@@ -179,6 +182,13 @@ def main(argv=None) -> int:
     p.add_argument("--similarity", type=float, default=0.85,
                    help=_("list pairs of trainees whose answers are at least this similar, 0-1 (default 0.85; "
                           "report.html and similarity.csv; no points are taken off)"))
+    p.add_argument("--fresh-data", nargs="?", const="flag", choices=["flag", "zero"],
+                   help=_("run each submission again on the course data drawn afresh (another seed) and judge "
+                          "its code answers against the master's on that data: a typed-in number is right only "
+                          "on the course data. 'flag' (the default) keeps the points and says so; 'zero' gives "
+                          "no points for such an answer"))
+    p.add_argument("--fresh-seed", type=int, help=_("the fresh data's seed (default: drawn at the first fresh-data "
+                                                    "run into the --out folder and kept there)"))
     p.add_argument("--quiet", action="store_true", help=_("no progress lines"))
     p.add_argument("--lang", type=_language, help=_("write every trainee's feedback and notes, and the report, in "
                                                     "this language: en or zh-CN (default: each trainee's feedback "

@@ -5,8 +5,8 @@ tables and their columns: the only place a dataset's name is written), and ``bui
 those tables as DataFrames keyed by file name.
 """
 from . import candidates, complaints_customers, contact_centre, service_process, servqual
-from .common import SEED, Dataset, Table, rng_for, write_dataset
+from .common import SEED, Dataset, Table, rng_for, seeded, write_dataset
 
 FAMILIES = (complaints_customers, servqual, service_process, candidates, contact_centre)
 
-__all__ = ["FAMILIES", "SEED", "Dataset", "Table", "rng_for", "write_dataset"]
+__all__ = ["FAMILIES", "SEED", "Dataset", "Table", "rng_for", "seeded", "write_dataset"]

@@ -97,7 +97,9 @@ def key_has_hidden(ex: dict, key: dict) -> bool:
     return bool(original.get("hidden"))
 
 
-def _copy_keys(target: Path, solutions: bool, exam: bool = False) -> None:
+def copy_keys(target: Path, solutions: bool, exam: bool = False, source: Path = KEYS_DIR) -> None:
+    """The trainee's keys from the instructor's (`source`): as a default, solutions or exam
+    hand-out ships them (the grader's kernels also see the exam version)."""
     import json
 
     import yaml
@@ -105,7 +107,7 @@ def _copy_keys(target: Path, solutions: bool, exam: bool = False) -> None:
     from ..core.seal import is_sealed_text, seal_expected
     target.mkdir(parents=True, exist_ok=True)
     shipped = {}
-    for path in sorted(KEYS_DIR.glob("*.yml")):
+    for path in sorted(source.glob("*.yml")):
         open_key = yaml.safe_load(path.read_text(encoding="utf-8"))
         recorded = path.with_name(f"{path.stem}.expected.json")
         values = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else {}
@@ -117,7 +119,7 @@ def _copy_keys(target: Path, solutions: bool, exam: bool = False) -> None:
             texts = {ex["id"] for ex in key["exercises"] if is_sealed_text(ex)}
             (target / recorded.name).write_text(json.dumps(seal_expected(values, texts), indent=0),
                                                 encoding="utf-8")
-    for path in sorted(KEYS_DIR.glob("*/*.po")):  # widget and check text in every language
+    for path in sorted(source.glob("*/*.po")):  # widget and check text in every language
         (target / path.parent.name).mkdir(exist_ok=True)
         if exam or not solutions:  # only the text of what is shipped: no feedback that gives answers away
             _write_catalogue_for(path, shipped.get(path.stem), target / path.parent.name / path.name)
@@ -151,7 +153,7 @@ def _copy_package(target: Path, solutions: bool, exam: bool = False) -> None:
             dst = target / path.relative_to(PACKAGE_DIR)
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, dst)
-    _copy_keys(target / "keys", solutions, exam)
+    copy_keys(target / "keys", solutions, exam)
 
 
 def handout(course: Path, out: Path, solutions: bool = False, lang: str = "en", exam: bool = False) -> int:

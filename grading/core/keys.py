@@ -65,6 +65,9 @@ def validate(key, name: str = "key") -> list[str]:
             problems.append(_("{where} is a code exercise without 'answer' (the variable name)").format(where=where))
         if ex.get("kind") == "code" and "rule" not in ex and not ex.get("exam"):
             problems.append(_("{where} is a code exercise without a 'rule'").format(where=where))
+        if not isinstance(ex.get("fresh", True), bool):
+            problems.append(_("{where} has fresh: {value}; write true or false").format(
+                where=where, value=repr(ex["fresh"])))
     return problems
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from ..core.assess import RECORD_ENV
 from ..core.i18n import _
 from ..core.paths import PACKAGE_DIR
+from .submissions import MAX_NOTEBOOK_BYTES
 
 # The code that runs inside a submission's kernel: started as a script, or sent as source text.
 INKERNEL = PACKAGE_DIR / "grader" / "inkernel"
@@ -44,6 +45,8 @@ SANDBOX = INKERNEL / "sandbox.py"
 EXTRACT_SOURCES = (PACKAGE_DIR / "core" / "canon.py", INKERNEL / "extract.py")
 MAX_ATTEMPTS = 3
 # Libraries a kernel may import before the notebook runs, in a safe import order.
+WALLS_ENV = "CK_WALLS"  # read by sandbox.py: what the kernel must not see
+
 PRELOAD_ORDER = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "ipywidgets", "grading")
 
 
@@ -79,6 +82,25 @@ class RunLog:
         return dict(self.__dict__)
 
 
+def preload_for(path: Path) -> tuple[str, ...]:
+    """Libraries a notebook imports: its pre-started kernel imports them while waiting."""
+    import re
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(MAX_NOTEBOOK_BYTES + 1)
+    except (OSError, TypeError):
+        return ()
+    if len(text) > MAX_NOTEBOOK_BYTES:  # not run anyway
+        return ()
+    found = set(re.findall(r"(?:import|from)\s+(pandas|numpy|matplotlib|seaborn|ipywidgets|grading)\b",
+                           text.decode("utf-8", errors="replace")))
+    if "seaborn" in found:
+        found.add("matplotlib")
+    if "matplotlib" in found:
+        found.add("matplotlib.pyplot")
+    return tuple(m for m in PRELOAD_ORDER if m in found)
+
+
 # -- kernels --------------------------------------------------------------------------
 
 def _kernel_manager_class():
@@ -112,11 +134,13 @@ class Kernel:
 
 
 def kernel_env(course: Path) -> dict:
+    """A grading kernel's environment.  Figures are drawn on matplotlib's Agg backend and never
+    rendered to PNG: no answer is a picture, and rendering was half of a module's grading time."""
     env = {k: v for k, v in os.environ.items()
-           if k not in (RECORD_ENV, "GRADING_ANSWERS_DIR", "JPY_PARENT_PID")}
+           if k not in (RECORD_ENV, WALLS_ENV, "GRADING_ANSWERS_DIR", "JPY_PARENT_PID")}
     env.update({"COURSE_ROOT": str(course), "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
                 "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-                "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONWARNINGS": "ignore"})
+                "MPLBACKEND": "agg", "PYTHONWARNINGS": "ignore"})
     return env
 
 
@@ -205,6 +229,38 @@ def _pid_client(process: _Forked):
     return PidClient()
 
 
+_WALLS: dict = {}
+
+
+def walls_available() -> bool:
+    """Whether kernels can be walled off here (Linux mount and user namespaces; asked once)."""
+    if "ok" not in _WALLS:
+        try:
+            _WALLS["ok"] = subprocess.run([sys.executable, str(SANDBOX), "--probe"], timeout=30,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            _WALLS["ok"] = False
+    return _WALLS["ok"]
+
+
+def walls(course: Path, private: list[Path], exam_keys: Path) -> dict:
+    """What a grading kernel sees of the machine's files, for sandbox.py: the course folder, the
+    kit's folder and the `private` folders (keys, submissions, output, the grader's scratch) are
+    empty, except the `grading` package and the Python environment, read-only; the package's
+    keys folder shows `exam_keys` (the exam version: no right answers)."""
+    def real(path) -> str:
+        return os.path.realpath(path)
+    shown = [(real(PACKAGE_DIR), real(PACKAGE_DIR)), (real(exam_keys), real(PACKAGE_DIR / "keys"))]
+    kit = PACKAGE_DIR.parent  # a checkout of the kit (not site-packages): its masters, tests and history
+    if (kit / "notebooks").is_dir() or (kit / ".git").exists():
+        private = [*private, kit]
+    hide = sorted({real(course), *(real(p) for p in private)})
+    for prefix in {real(sys.prefix), real(sys.base_prefix)}:  # e.g. the kit's own .venv
+        if any(prefix == h or prefix.startswith(h + os.sep) for h in hide):
+            shown.insert(0, (prefix, prefix))
+    return {"hide": hide, "views": shown}
+
+
 def _copy_data(course: Path, target: Path) -> None:
     target.mkdir()
     if (course / "datasets").is_dir():
@@ -212,7 +268,8 @@ def _copy_data(course: Path, target: Path) -> None:
                         ignore=shutil.ignore_patterns("generator", "__pycache__", "*.py", "*.md"))
 
 
-async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zygote: Zygote | None = None) -> Kernel:
+async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zygote: Zygote | None = None,
+                       walled: dict | None = None) -> Kernel:
     root = Path(tempfile.mkdtemp(prefix="k-", dir=scratch))
     cwd = root / "work"
     cwd.mkdir()
@@ -222,6 +279,8 @@ async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zyg
     own_course = root / "course"
     await asyncio.to_thread(_copy_data, Path(env.get("COURSE_ROOT", ".")), own_course)
     child_env = {**env, "GRADING_ANSWERS_DIR": str(cwd), "COURSE_ROOT": str(own_course)}
+    if walled:  # it keeps its own folder (its work, its data, its connection files) and nothing else
+        child_env[WALLS_ENV] = json.dumps({**walled, "keep": os.path.realpath(root)})
     args = ["--HistoryManager.hist_file=:memory:", "--quiet"]
     if zygote is not None:
         from jupyter_client.connect import write_connection_file
@@ -279,8 +338,10 @@ class KernelPool:
     one at once when none is on its way (a retry, or demand ahead of the plan).
     """
 
-    def __init__(self, limits: Limits, env: dict, scratch: Path, spare: int, fork: bool = True):
+    def __init__(self, limits: Limits, env: dict, scratch: Path, spare: int, fork: bool = True,
+                 walled: dict | None = None):
         self.limits, self.env, self.scratch, self.spare = limits, env, scratch, max(1, spare)
+        self.walled = walled  # sandbox.py's walls for every kernel (`walls()`), or None
         self.fork, self.zygote, self.zygote_lock = fork, None, asyncio.Lock()
         self.modules: set = set()
         self.plan: collections.deque = collections.deque()
@@ -327,7 +388,8 @@ class KernelPool:
 
     async def _start_one(self, profile: tuple) -> None:
         try:
-            kernel = await start_kernel(self.limits, self.env, self.scratch, profile, await self._factory())
+            kernel = await start_kernel(self.limits, self.env, self.scratch, profile, await self._factory(),
+                                        self.walled)
         except Exception as exc:
             kernel = exc
         self.starting[profile] -= 1

@@ -31,11 +31,14 @@ from ..core import i18n
 from ..core import keys as answer_keys
 from ..core.i18n import _
 from ..core.paths import PACKAGE_DIR, course_root
-from .execute import PRELOAD_ORDER, KernelPool, Limits, RunLog, kernel_env, run_notebook
+from ..core.status import CORRECT
+from . import fresh as fresh_data
+from . import runs
+from .execute import KernelPool, Limits, RunLog, kernel_env, preload_for, run_notebook, walls, walls_available
 from .gradebook import MANIFEST, GradeError, points_text, safe_name, write_json, write_outputs
 from .language import instructor_language, submission_languages
 from .similarity import DEFAULT_THRESHOLD
-from .submissions import MAX_NOTEBOOK_BYTES, Submission, discover, notebooks_in, read_answers, read_notebook
+from .submissions import Submission, discover, notebooks_in, read_answers, read_notebook
 from .verdicts import Attempt, Result, failed_result, submission_result
 
 GRADER_VERSION = "3"  # 2: results carry their language; 3: and each code answer's source
@@ -54,13 +57,17 @@ class Options:
     quiet: bool = False
     lang: str | None = None   # every trainee's feedback and notes in this language (None: each their own)
     similarity: float = DEFAULT_THRESHOLD  # pairs of answers at least this similar are listed (similarity.py)
+    fresh: str | None = None       # fresh-data grading: "flag" or "zero" (fresh.py); None: off
+    fresh_seed: int | None = None  # the variant's seed (None: drawn once per output folder)
 
 
 @dataclass
 class Summary:
     graded: int = 0
     cached: int = 0
+    executed: int = 0   # notebooks run in a kernel (the rest were judged from cached runs)
     seconds: dict = field(default_factory=dict)  # (trainee, notebook) -> seconds of execution
+    fresh_seconds: float = 0.0   # of which on fresh data, plus drawing the data and the masters' runs
     out: Path | None = None
 
 
@@ -88,13 +95,14 @@ def language_files(notebook: str, lang: str) -> list[Path]:
             answer_keys.KEYS_DIR / lang / f"{notebook}.po"]
 
 
-def cache_key(sub: Submission, limits: Limits, lang: str = i18n.DEFAULT) -> str:
+def cache_key(sub: Submission, limits: Limits, lang: str = i18n.DEFAULT, fresh: str = "") -> str:
     """What a cached result depends on; any change to one of these grades the submission again:
     the grader version and limits, the engine's code, the notebook's key and recorded expected
-    values, the language the result is written in and its catalogues, and every file of the
-    submission (by name and content)."""
+    values, the language the result is written in and its catalogues, fresh-data grading's
+    settings and inputs (`fresh.digest`), and every file of the submission (by name and content)."""
     h = hashlib.sha256(f"grader {GRADER_VERSION} {json.dumps(limits.as_dict(), sort_keys=True)}".encode())
     h.update(f"lang {lang}".encode())
+    h.update(f"fresh {fresh}".encode())
     for path in engine_files():
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         _digest_file(h, path)
@@ -167,53 +175,66 @@ class _Progress:
               flush=True)
 
 
-def preload_for(path: Path) -> tuple[str, ...]:
-    """Libraries a notebook imports: its pre-started kernel imports them while waiting."""
-    import re
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read(MAX_NOTEBOOK_BYTES + 1)
-    except (OSError, TypeError):
-        return ()
-    if len(text) > MAX_NOTEBOOK_BYTES:  # not run anyway
-        return ()
-    found = set(re.findall(r"(?:import|from)\s+(pandas|numpy|matplotlib|seaborn|ipywidgets|grading)\b",
-                           text.decode("utf-8", errors="replace")))
-    if "seaborn" in found:
-        found.add("matplotlib")
-    if "matplotlib" in found:
-        found.add("matplotlib.pyplot")
-    return tuple(m for m in PRELOAD_ORDER if m in found)
+@dataclass
+class _Item:
+    """One (trainee, notebook) to judge."""
+    sub: Submission
+    key: dict
+    reference: object
+    digest: str            # of the result (cache_key)
+    lang: str
+    runs: runs.RunRecord   # its cached runs
+    fresh: str = ""        # fresh.digest for its notebook ("" when fresh-data grading is off)
+
+    @property
+    def names(self) -> list[str]:
+        return [ex["answer"] for ex in self.key["exercises"] if ex["kind"] == "code"]
+
+    @property
+    def must_run(self) -> bool:
+        return self.sub.ipynb is not None and bool(self.names) and self.runs.log is None
 
 
-async def _grade_one(sub: Submission, key: dict, pool: KernelPool | None, opts: Options, reference,
-                     summary: Summary, progress, lang: str = i18n.DEFAULT) -> Result:
+async def _grade_one(item: _Item, pool: KernelPool | None, opts: Options, summary: Summary, progress,
+                     fresh: fresh_data.FreshRun | None = None) -> Result:
     try:
-        return await _judge_one(sub, key, pool, opts, reference, summary, progress, lang)
+        return await _judge_one(item, pool, opts, summary, progress, fresh)
     except (Exception, RecursionError) as exc:  # whatever a submission holds, the class still gets its gradebook
-        with i18n.use(lang):
-            result = failed_result(sub, key, _("the grader failed on this submission ({error}); tell the "
-                                               "course maintainers").format(error=type(exc).__name__))
-        progress(f"{sub.trainee} {sub.notebook}: 0 — {result['notes'][0]}")
+        with i18n.use(item.lang):
+            result = failed_result(item.sub, item.key, _("the grader failed on this submission ({error}); tell "
+                                                         "the course maintainers").format(error=type(exc).__name__))
+        progress(f"{item.sub.trainee} {item.sub.notebook}: 0 — {result['notes'][0]}")
         return result
 
 
-async def _judge_one(sub: Submission, key: dict, pool: KernelPool | None, opts: Options, reference,
-                     summary: Summary, progress, lang: str = i18n.DEFAULT) -> Result:
-    with i18n.use(lang):  # the submission's notes and messages in its own language
+async def _judge_one(item: _Item, pool: KernelPool | None, opts: Options, summary: Summary, progress,
+                     fresh: fresh_data.FreshRun | None = None) -> Result:
+    sub, key = item.sub, item.key
+    with i18n.use(item.lang):  # the submission's notes and messages in its own language
         nb, nb_notes = read_notebook(sub.ipynb)
         saved, ans_notes = read_answers(sub.answers, sub.notebook)
-        names = [ex["answer"] for ex in key["exercises"] if ex["kind"] == "code"]
-        log = None
+        log = item.runs.log  # a cached run: judged again without running anything
         started = time.monotonic()
-        if nb is not None and names and pool is not None:
+        if log is None and nb is not None and item.names and pool is not None:
             try:
-                log = await run_notebook(pool, nb, sub.files, names, opts.limits, preload_for(sub.ipynb))
+                log = await run_notebook(pool, nb, sub.files, item.names, opts.limits, preload_for(sub.ipynb))
             except Exception as exc:  # a grader bug on one submission must not stop the class
                 log = RunLog(start_error=_("the grader failed on this notebook ({error})")
                              .format(error=f"{type(exc).__name__}: {exc}"))
+            summary.executed += 1
+            item.runs.keep(log)
         summary.seconds[(sub.trainee, sub.notebook)] = time.monotonic() - started
-        result = submission_result(sub, key, Attempt(nb, nb_notes, saved, ans_notes, log), opts.limits, reference)
+        result = submission_result(sub, key, Attempt(nb, nb_notes, saved, ans_notes, log), opts.limits,
+                                   item.reference)
+        if fresh is not None and log is not None and _worth_checking(result, key):
+            expected = await fresh.master(key)
+            if expected:
+                fresh_log = item.runs.fresh.get(item.fresh)
+                if fresh_log is None:
+                    fresh_log = await fresh.run(nb, sub.files, item.names, preload_for(sub.ipynb))
+                    summary.executed += 1
+                    item.runs.keep(fresh_log, item.fresh)
+                result = fresh_data.judge(result, key, fresh_log, expected, fresh.settings)
     earned = sum(e["earned"] or 0 for e in result["exercises"])
     total = sum(e["points"] for e in result["exercises"])
     progress(f"{sub.trainee} {sub.notebook}: {points_text(earned)}/{points_text(total)}"
@@ -221,33 +242,61 @@ async def _judge_one(sub: Submission, key: dict, pool: KernelPool | None, opts: 
     return result
 
 
-async def _run(todo: list, opts: Options, summary: Summary, progress) -> None:
+def _worth_checking(result: Result, key: dict) -> bool:
+    """Whether any code answer is right and could change with the data (else no second run)."""
+    code = {spec["id"] for spec in key["exercises"] if spec["kind"] == "code" and spec.get("fresh") is not False}
+    return any(ex["id"] in code and ex["status"] == CORRECT for ex in result["exercises"])
+
+
+async def _walls(opts: Options, scratch: Path) -> dict | None:
+    """What every grading kernel is walled off from (execute.walls), or None where the machine
+    does not allow it (the run then says so)."""
+    if not await asyncio.to_thread(walls_available):
+        if not opts.quiet:
+            print(_("warning: this machine does not let the grader wall off its kernels (Linux mount "
+                    "namespaces): a submission could read the answer keys; see GRADING.md"), flush=True)
+        return None
+    from ..authoring.handout import copy_keys
+    exam = scratch / "exam-keys"
+    await asyncio.to_thread(copy_keys, exam, False, True, answer_keys.KEYS_DIR)
+    return walls(opts.course, [answer_keys.KEYS_DIR, opts.submissions, opts.out, scratch], exam)
+
+
+async def _run(todo: list[_Item], opts: Options, summary: Summary, progress, fresh_settings=None) -> None:
     jobs = opts.jobs or os.cpu_count() or 1
-    needs_kernel = [t for t in todo if t[3]]
+    to_run = [item for item in todo if item.must_run]
+    may_run = to_run or (fresh_settings is not None and any(item.names for item in todo))
     scratch = Path(tempfile.mkdtemp(prefix="ck-grade-"))
-    pool = KernelPool(opts.limits, kernel_env(opts.course), scratch, spare=jobs) if needs_kernel else None
-    if pool:
-        pool.want(preload_for(t[0].ipynb) for t in needs_kernel)
+    pool = fresh = None
     gate = asyncio.Semaphore(jobs)
 
-    async def one(sub, key, reference, _needs, digest, lang):
+    async def one(item: _Item):
         async with gate:
-            result = await _grade_one(sub, key, pool, opts, reference, summary, progress, lang)
-        path = cache_path(opts.out, sub.trainee, sub.notebook)
+            result = await _grade_one(item, pool, opts, summary, progress, fresh)
+        path = cache_path(opts.out, item.sub.trainee, item.sub.notebook)
         try:
-            write_json(path, {"hash": digest, "result": result})
+            write_json(path, {"hash": item.digest, "result": result})
         except (ValueError, TypeError, RecursionError) as exc:  # a result that cannot be stored still gets a row
-            with i18n.use(lang):
-                write_json(path, {"hash": digest, "result": failed_result(
-                    sub, key, _("the grader failed on this submission ({error}); tell the course maintainers")
-                    .format(error=type(exc).__name__))})
+            with i18n.use(item.lang):
+                write_json(path, {"hash": item.digest, "result": failed_result(
+                    item.sub, item.key, _("the grader failed on this submission ({error}); tell the course "
+                                          "maintainers").format(error=type(exc).__name__))})
         summary.graded += 1
 
     try:
-        await asyncio.gather(*(one(*t) for t in todo))
+        walled = await _walls(opts, scratch) if may_run else None
+        if to_run:
+            pool = KernelPool(opts.limits, kernel_env(opts.course), scratch, spare=jobs, walled=walled)
+            pool.want(preload_for(item.sub.ipynb) for item in to_run)
+        if fresh_settings is not None and may_run:
+            fresh = fresh_data.FreshRun(fresh_settings, opts.course, opts.out, scratch, opts.limits, jobs, walled)
+        await asyncio.gather(*(one(item) for item in todo))
     finally:
         if pool:
             await pool.close()
+        if fresh:
+            await fresh.close()
+            summary.fresh_seconds += fresh.seconds
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -278,28 +327,37 @@ def _grade(opts: Options) -> Summary:
             raise GradeError(_("no submissions found in {folder}").format(folder=opts.submissions))
         opts.out.mkdir(parents=True, exist_ok=True)
         references = functools.cache(_reference)  # only for notebooks to grade: reading nbformat costs ~2 s
+        fresh = fresh_data.choose(opts.out, opts.fresh, opts.fresh_seed, opts.course) if opts.fresh else None
+        fresh_inputs = {nb: fresh_data.digest(fresh, opts.course, nb) for nb in notebooks}
+        data = runs.data_digest(opts.course)
         todo, entries = [], {}
         for trainee in sorted(subs):
             langs = submission_languages(subs[trainee], opts.lang)
             for nb in notebooks:
                 sub = subs[trainee][nb]
-                digest = cache_key(sub, opts.limits, langs[nb])
+                digest = cache_key(sub, opts.limits, langs[nb], fresh_inputs[nb])
                 path = cache_path(opts.out, trainee, nb)
                 entries.setdefault(trainee, {})[nb] = path.relative_to(opts.out).as_posix()
                 if not opts.force and load_cached(path, digest) is not None:
                     summary.cached += 1
                     continue
-                needs = sub.ipynb is not None and any(ex["kind"] == "code" for ex in keys[nb]["exercises"])
-                todo.append((sub, keys[nb], references(opts.course, nb), needs, digest, langs[nb]))
+                names = [ex["answer"] for ex in keys[nb]["exercises"] if ex["kind"] == "code"]
+                run_digest = runs.run_digest(sub, opts.limits, names, langs[nb], data)
+                record = runs.RunRecord.load(opts.out, trainee, nb, run_digest)
+                if opts.force:  # everything again, runs included
+                    record.log, record.fresh = None, {}
+                todo.append(_Item(sub, keys[nb], references(opts.course, nb), digest, langs[nb], record,
+                                  fresh_inputs[nb]))
         progress = _Progress(len(todo), opts.quiet)
         if not opts.quiet and summary.cached:
             print(_("{cached} result(s) already graded (cached); {todo} to grade").format(
                 cached=summary.cached, todo=len(todo)), flush=True)
         if todo:
-            asyncio.run(_run(todo, opts, summary, progress))
+            asyncio.run(_run(todo, opts, summary, progress, fresh))
         write_json(opts.out / MANIFEST, {"format": 1, "notebooks": notebooks, "entries": entries,
                                          "limits": opts.limits.as_dict(), "lang": opts.lang,
                                          "similarity": opts.similarity, "course": str(opts.course),
+                                         "fresh": fresh.as_dict() if fresh else None,
                                          "keys": str(Path(opts.keys).resolve()) if opts.keys else None})
         write_outputs(opts.out, i18n.language(), force=opts.force)
     return summary

@@ -39,6 +39,15 @@ def _visible(path: Path) -> bool:
     return not path.name.startswith((".", "__pycache__")) and ".ipynb_checkpoints" not in path.parts
 
 
+def _own(rel: str, notebook: str) -> bool:
+    """Whether the run of `notebook` gets this file of the trainee's folder: everything but the
+    other notebooks and their answers files (so a change to one notebook runs only that one again)."""
+    low = rel.lower()
+    if low.endswith((".ipynb", ".answers.json")):
+        return low in (f"{notebook}.ipynb".lower(), f"{notebook}.answers.json".lower())
+    return True
+
+
 def discover(root: Path, notebooks: list[str]) -> dict[str, dict[str, Submission]]:
     """trainee -> notebook -> Submission, for every trainee found (a notebook may be absent)."""
     found: dict[str, dict[str, Submission]] = {}
@@ -57,7 +66,8 @@ def discover(root: Path, notebooks: list[str]) -> dict[str, dict[str, Submission
                 s = sub(entry.name, nb)
                 s.ipynb = lower.get(f"{nb}.ipynb".lower())
                 s.answers = lower.get(f"{nb}.answers.json".lower())
-                s.files = [(p, p.relative_to(entry).as_posix()) for p in files[:MAX_FILES]]
+                s.files = [(p, rel) for p, rel in ((p, p.relative_to(entry).as_posix()) for p in files[:MAX_FILES])
+                           if _own(rel, nb)]
                 if s.ipynb is not None and s.ipynb.name != f"{nb}.ipynb":  # e.g. 00-Start-Here.ipynb
                     s.files.append((s.ipynb, f"{nb}.ipynb"))
                 s.others = [p.name for p in files if p.suffix == ".ipynb"  # e.g. a renamed copy

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.authoring.handout import _copy_keys
+from grading.authoring.handout import copy_keys
 from grading.core import keys, seal
 from grading.core.assess import assess
 from grading.core.canon import to_data
@@ -21,7 +21,7 @@ NOTEBOOKS = sorted(p.stem for p in (ROOT / "grading" / "keys").glob("*.yml"))
 @pytest.fixture(scope="module")
 def sealed_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sealed-keys")
-    _copy_keys(folder, solutions=False)  # exactly what a default hand-out ships
+    copy_keys(folder, solutions=False)  # exactly what a default hand-out ships
     return folder
 
 

@@ -89,7 +89,7 @@ def test_an_interrupted_run_resumes_and_leaves_no_kernels(tmp_path):
     assert "interrupted" in err and "Traceback" not in err
     time.sleep(0.5)
     assert _kernels_under(scratch) == []
-    done = len(list((out / "cache").rglob("*.json")))
+    done = len([p for p in (out / "cache").rglob("*.json") if not p.name.endswith(".run.json")])
     assert 1 <= done < 5
     resumed = grade(Options(subs, out, [TINY], jobs=2, limits=LIMITS, keys=keys, quiet=True))
     assert resumed.cached == done and resumed.graded == 5 - done
@@ -128,3 +128,36 @@ def test_widget_only_notebooks_are_graded_without_a_kernel(tmp_path):
     book = (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8").splitlines()
     assert book[1].startswith("q00,0,0,0,2,") and book[2].startswith("q01,2,2,2,2,")
     assert time.monotonic() - start < 20
+
+
+def test_a_rule_change_is_judged_again_without_running_anything(tmp_path):
+    import shutil
+
+    import yaml
+    keys = tiny_keys(tmp_path)
+    subs = tiny_class(tmp_path, keys)
+    out = tmp_path / "out"
+    first = grade(Options(subs, out, [TINY], jobs=2, limits=LIMITS, keys=keys, quiet=True))
+    assert first.executed == 4
+    relaxed = tmp_path / "relaxed"
+    shutil.copytree(keys, relaxed)
+    key = yaml.safe_load((relaxed / f"{TINY}.yml").read_text(encoding="utf-8"))
+    key["exercises"][0]["rule"] = {"type": "number", "tol": 1.5}  # 41 now counts as 42
+    (relaxed / f"{TINY}.yml").write_text(yaml.safe_dump(key), encoding="utf-8")
+    again = grade(Options(subs, out, [TINY], jobs=2, limits=LIMITS, keys=relaxed, quiet=True))
+    assert again.graded == 4 and again.executed == 0  # judged again, no kernel started
+    rows = (out / "results.csv").read_text(encoding="utf-8")
+    assert "t01,90-tiny,tiny.x,code,correct" in rows
+
+
+def test_a_changed_notebook_does_not_run_the_trainees_other_notebooks_again(tmp_path):
+    from tests.support.tiny import COURSE
+    keys = tiny_keys(tmp_path)
+    subs = tmp_path / "subs"
+    S.write(subs, "ana", TINY, S.code_notebook("x = 42", "y = 7"), tiny_answers(keys))
+    S.write(subs, "ana", COURSE, S.release(COURSE))
+    out = tmp_path / "out"
+    grade(Options(subs, out, [TINY, COURSE], jobs=2, limits=LIMITS, keys=keys, quiet=True))
+    S.write(subs, "ana", COURSE, S.master(COURSE))  # only the start page changes
+    again = grade(Options(subs, out, [TINY, COURSE], jobs=2, limits=LIMITS, keys=keys, quiet=True))
+    assert again.cached == 1 and again.graded == 1 and again.executed == 1
