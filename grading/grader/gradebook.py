@@ -182,8 +182,8 @@ def write_outputs(out: Path, lang: str | None = None, force: bool = False) -> No
                     write_feedback(out / rel, trainee, notebooks, results[trainee], keys)
                 stamps.wrote(rel, digest)
         report_lang = report_language(manifest, lang)
-        digest = stamps.digest("report", notebooks, results, keys, manifest.get("similarity"),
-                               manifest.get("course"), report_lang)
+        run = {k: v for k, v in manifest.items() if k != "entries"}  # threshold, course, keys, …
+        digest = stamps.digest("report", notebooks, results, keys, run, report_lang)
         if force or not (stamps.fresh("report.html", digest) and stamps.fresh("similarity.csv", digest)):
             from .class_report import write_report
             from .similarity import SIMILARITY_CSV, similarity_outputs
