@@ -11,6 +11,7 @@ is in the instructor's language (`--lang`, else COURSE_LANG, else English).
 """
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -144,7 +145,14 @@ def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[lis
 
 
 def _write_csv(path: Path, header: list[str], rows) -> None:
-    write_csv(path, header, rows)  # no cell a spreadsheet would run as a formula (safecsv)
+    """The CSV (no cell a spreadsheet would run as a formula: safecsv), put in place in one step and
+    only when its content differs, so its time stamp tells when it last changed."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write_csv(tmp, header, rows)
+    if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+        tmp.unlink()
+    else:
+        os.replace(tmp, path)
 
 
 def report_language(manifest: dict, lang: str | None = None) -> str:

@@ -13,7 +13,6 @@ every text (the rubric merge reads back exactly what the export wrote).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from pathlib import Path
 
@@ -38,22 +37,9 @@ def plain(text: str | None) -> str:
     return text[1:] if _QUOTED.match(text) else text
 
 
-def csv_text(header: list, rows) -> str:
-    """RFC 4180 quoting, every cell made safe."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf)
-    writer.writerow([safe(c) for c in header])
-    writer.writerows([safe(c) for c in row] for row in rows)
-    return buf.getvalue()
-
-
 def write_csv(path: Path, header: list, rows) -> None:
-    """UTF-8, RFC 4180 quoting, every cell made safe; the file is left alone when it already
-    holds exactly this (its time stamp then tells when the content last changed)."""
-    data = csv_text(header, rows).encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    path.write_bytes(data)
+    """UTF-8, RFC 4180 quoting, every cell made safe."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([safe(c) for c in header])
+        writer.writerows([safe(c) for c in row] for row in rows)
