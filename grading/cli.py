@@ -1,4 +1,4 @@
-"""`python -m grading <command>`: release, workspace, keys, grade, rubric, handout, translations."""
+"""`python -m grading <command>`: release, workspace, keys, grade, rubric, override, handout, translations."""
 from __future__ import annotations
 
 import argparse
@@ -129,12 +129,45 @@ def _rubric(args) -> int:
             if args.action == "export":
                 path, n = export(Path(args.outdir), Path(args.csv) if args.csv else None, lang=args.lang)
                 print(_("wrote {count} answer(s) to grade by hand into {file}").format(count=n, file=path))
+                print(_("grading sheets (every answer beside the rubric): {folder}").format(
+                    folder=Path(args.outdir) / "sheets" / "index.html"))
             else:
-                n = merge(Path(args.outdir), Path(args.csv), lang=args.lang)
-                print(_("merged {count} manual score(s); gradebook, feedback and report updated").format(count=n))
+                merged = merge(Path(args.outdir), Path(args.csv), lang=args.lang)
+                if not merged.sheet.plain_format:
+                    print(_("read {file} as {format}").format(file=args.csv, format=merged.sheet.described()))
+                if merged.removed:
+                    print(_("removed {count} score(s) whose cell was emptied").format(count=merged.removed))
+                print(_("merged {count} manual score(s); gradebook, feedback and report updated").format(
+                    count=merged.scores))
         except (GradeError, RubricError) as exc:
             print(f"rubric: {exc}", file=sys.stderr)
             return 2
+    return 0
+
+
+def _override(args) -> int:
+    try:
+        from .grader import GradeError, RubricError, override
+        from .grader.gradebook import points_text
+    except ModuleNotFoundError:
+        return _instructor_only("override")
+    with use(_instructor_language(args.lang)):
+        if (args.points is None) == (not args.remove):
+            print("override: " + _("give the points, or --remove to take the score set by hand away"), file=sys.stderr)
+            return 2
+        try:
+            ex, score = override(Path(args.outdir), args.trainee, args.exercise, args.points, args.comment,
+                                 lang=args.lang)
+        except (GradeError, RubricError) as exc:
+            print(f"override: {exc}", file=sys.stderr)
+            return 2
+        if score is None:
+            print(_("{trainee} {exercise}: the score set by hand is removed; gradebook, feedback and report "
+                    "updated").format(trainee=args.trainee, exercise=args.exercise))
+        else:
+            print(_("{trainee} {exercise}: {score} of {points} point(s), set by hand; gradebook, feedback and report "
+                    "updated").format(trainee=args.trainee, exercise=args.exercise, score=points_text(score),
+                                      points=points_text(ex["points"])))
     return 0
 
 
@@ -203,6 +236,17 @@ def main(argv=None) -> int:
                                                     "(default: the grading run's --lang, else COURSE_LANG, else "
                                                     "English)"))
     p.set_defaults(run=_rubric)
+    p = sub.add_parser("override", help=_("(instructors) set one trainee's points and comment for any exercise; "
+                                          "kept across re-grades"))
+    p.add_argument("outdir", help=_("the --out folder of a grading run"))
+    p.add_argument("trainee")
+    p.add_argument("exercise", help=_("an exercise id, e.g. gaps.alpha"))
+    p.add_argument("points", nargs="?", help=_("the points to give (0 to the exercise's maximum; 2.5 or 2,5)"))
+    p.add_argument("--comment", help=_("shown to the trainee on the feedback page"))
+    p.add_argument("--remove", action="store_true", help=_("remove the score set by hand: the automatic result "
+                                                           "counts again"))
+    p.add_argument("--lang", type=_language, help=_("messages and the report in this language: en or zh-CN"))
+    p.set_defaults(run=_override)
     p = sub.add_parser("handout", help="(instructors) the folder handed out to trainees, without instructor material")
     p.add_argument("dir")
     p.add_argument("--solutions", action="store_true",

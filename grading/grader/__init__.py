@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from .execute import Limits
 from .gradebook import GradeError, write_outputs
-from .rubric import RubricError, export as export_rubric, merge as merge_rubric
+from .rubric import RubricError, export as export_rubric, merge as merge_rubric, override
 from .run import Options, Summary, grade
 
 __all__ = ["grade", "Options", "Limits", "Summary", "GradeError", "write_outputs",
-           "export_rubric", "merge_rubric", "RubricError"]
+           "export_rubric", "merge_rubric", "RubricError", "override"]

@@ -3,7 +3,7 @@ outputs written from them (gradebook.csv, results.csv, feedback pages, class rep
 
     OUT/grading.json          the manifest: notebooks, where each result is cached, limits, keys
     OUT/cache/<trainee>/*.json  one result per (trainee, notebook)
-    OUT/manual.json           scores set by hand (rubric merge); applied on top, never overwritten
+    OUT/manual.json           scores set by hand (rubric merge, override); applied on top, never overwritten
 
 Each result is written in its submission's language (its `lang`), so are the notes added
 here; a trainee's feedback page is in the language of their submissions; the class report
@@ -100,22 +100,59 @@ def text_digest(value) -> str | None:
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16] if text.strip() else None
 
 
-def apply_manual(results: dict, manual: dict) -> None:
-    """Manual rubric scores replace the automatic ones (never the other way round)."""
+def answer_digest(ex: dict) -> str | None:
+    """What a score set by hand was given for: a reflection's or form's text (spacing ignored), or
+    any other answer's canonical value. A different digest later means the answer changed."""
+    if ex["kind"] in answer_keys.MANUAL_KINDS:
+        return text_digest(ex.get("value"))
+    value = json.dumps(ex.get("value"), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def apply_manual(results: dict, manual: dict, manifest: dict | None = None) -> None:
+    """Scores set by hand replace the automatic ones (never the other way round): rubric scores of
+    reflections and forms (with each criterion's points, from the keys of the run's `manifest`), and
+    overrides of any other exercise (the automatic verdict stays readable below)."""
+    with answer_keys.using((manifest or {}).get("keys")):
+        keys = run_keys(manifest["notebooks"], manifest) if manifest else {}
+        _apply_manual(results, manual, keys)
+
+
+def _apply_manual(results: dict, manual: dict, keys: dict) -> None:
     for trainee, by_nb in results.items():
-        for result in by_nb.values():
+        for nb, result in by_nb.items():
+            specs = {spec["id"]: spec for spec in keys.get(nb, {}).get("exercises", [])}
             for ex in result["exercises"]:
                 m = manual.get(trainee, {}).get(ex["id"])
                 if not m or m.get("score") in (None, ""):
                     continue
                 with i18n.use(result.get("lang")):  # in the language of the result's other messages
+                    if ex["kind"] in answer_keys.MANUAL_KINDS:
+                        ex["message"] = _("Graded by your instructor with the rubric.")
+                        ex["details"] = _criteria_lines(nb, specs.get(ex["id"], {}), m.get("criteria"))
+                    else:
+                        ex["details"] = [ex["message"], *(ex.get("details") or [])]
+                        ex["message"] = _("Score set by your instructor (the automatic check gave {earned} of "
+                                          "{points}).").format(earned=points_text(ex["earned"]),
+                                                               points=points_text(ex["points"]))
                     ex["earned"], ex["status"] = float(m["score"]), GRADED
-                    ex["message"] = _("Graded by your instructor with the rubric.")
                     ex["comment"] = m.get("comment") or ""
                     ex["hint"] = None
-                    if m.get("text") and m["text"] != text_digest(ex.get("value")):
+                    given_for = m.get("answer") or m.get("text")
+                    if given_for and given_for != answer_digest(ex):
                         result["notes"].append(_("{exercise}: the answer changed after it was graded by hand")
                                                .format(exercise=ex["id"]))
+
+
+def _criteria_lines(notebook: str, spec: dict, points: list | None) -> list[str]:
+    """'Names a gap …: 1 of 1' per rubric criterion, when the points were given per criterion."""
+    from .language import key_text
+    rubric = spec.get("rubric") or []
+    if not points or len(points) != len(rubric):
+        return []
+    return [_("{criterion}: {earned} of {points}").format(criterion=key_text(notebook, spec["id"], r["criterion"]),
+                                                          earned=points_text(p), points=points_text(r["points"]))
+            for r, p in zip(rubric, points)]
 
 
 def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[list[str], list[list[str]]]:
@@ -169,7 +206,7 @@ def write_outputs(out: Path, lang: str | None = None, force: bool = False) -> No
     from .language import trainee_language
     from .stamps import Stamps, environment
     notebooks, results, manifest = load_results(out)
-    apply_manual(results, load_manual(out))
+    apply_manual(results, load_manual(out), manifest)
     keys = run_keys(notebooks, manifest)
     stamps = Stamps(out, environment(notebooks, manifest))
     _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys))

@@ -195,7 +195,7 @@ def test_the_rubric_merge_reads_back_what_export_wrote(quiz, tmp_path):
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    assert merge(quiz["out"], path) == 2
+    assert merge(quiz["out"], path).scores == 2
     manual = json.loads((quiz["out"] / "manual.json").read_text(encoding="utf-8"))
     assert manual["=1+1"]["quiz.why"]["comment"] == "'-see me: =why?"[1:]
     book = _book(quiz["out"])

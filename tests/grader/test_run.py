@@ -288,7 +288,7 @@ def test_point_biserial():
 
 def test_rubric_export_merge_survives_regrading(run, tmp_path):
     from grading.grader.gradebook import write_outputs
-    from grading.grader.rubric import RubricError, export, merge
+    from grading.grader.rubric import RubricError, export, merge, override
     out = run["out"]
     path, n = export(out)
     rows = list(csv.DictReader(open(path, encoding="utf-8")))
@@ -307,15 +307,22 @@ def test_rubric_export_merge_survives_regrading(run, tmp_path):
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    assert merge(out, path) == 1
+    assert merge(out, path).scores == 1
     book = {r["trainee"]: r for r in csv.DictReader(open(out / "gradebook.csv", encoding="utf-8"))}
     assert book["correct"]["start.my-service"] == "2.5"
     assert float(book["correct"][f"{NB} total"]) == NB_POINTS - 3 + 2.5
-    # a later automatic run keeps the manual score (nbgrader's rule)
+    # an override of one automatic score (a code answer left as the stub)
+    stub = next(e["id"] for e in S.key(NB)["exercises"] if e["kind"] == "code" and book["partial"][e["id"]] == "0")
+    override(out, "partial", stub, "1", "Accepted: you showed the method in class.")
+    # a later automatic run keeps the manual score and the override (nbgrader's rule)
     write_outputs(out)
+    for cached in (out / "cache" / "partial").glob(f"{NB}.*json"):  # its result and its run: it runs again
+        cached.unlink()
     grade(Options(run["subs"], out, [NB, TINY], jobs=2, limits=LIMITS, keys=run["keys"], quiet=True))
     book = {r["trainee"]: r for r in csv.DictReader(open(out / "gradebook.csv", encoding="utf-8"))}
     assert book["correct"]["start.my-service"] == "2.5"
+    assert book["partial"][stub] == "1" and "changed" not in book["partial"]["notes"]  # run again: the same answer
+    assert "Accepted: you showed the method" in (out / "feedback" / "partial.html").read_text(encoding="utf-8")
     assert "Concrete story" in (out / "feedback" / "correct.html").read_text(encoding="utf-8")
     path, _ = export(out, tmp_path / "again.csv")
     again = {r["trainee"]: r for r in csv.DictReader(open(path, encoding="utf-8"))}
