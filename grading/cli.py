@@ -1,4 +1,4 @@
-"""`python -m grading <command>`: release, workspace, keys, grade, rubric, override, handout, translations."""
+"""`python -m grading <command>`: release, workspace, keys, grade, collect, export, rubric, override, handout, translations."""
 from __future__ import annotations
 
 import argparse
@@ -99,7 +99,10 @@ def _grade(args) -> int:
         if args.notebooks else None
     opts = Options(Path(args.submissions), Path(args.out), notebooks, args.jobs, limits,
                    keys=Path(args.keys) if args.keys else None, force=args.force, quiet=args.quiet, lang=args.lang,
-                   similarity=args.similarity, fresh=args.fresh_data, fresh_seed=args.fresh_seed)
+                   similarity=args.similarity, fresh=args.fresh_data, fresh_seed=args.fresh_seed,
+                   roster=Path(args.roster) if args.roster else None,
+                   due=tuple(args.due or ()), late_penalty=args.late_penalty,
+                   extensions=Path(args.extensions) if args.extensions else None)
     with use(_instructor_language(args.lang)):  # what the instructor reads: --lang, else COURSE_LANG, else English
         try:
             summary = grade(opts)
@@ -171,6 +174,46 @@ def _override(args) -> int:
     return 0
 
 
+def _collect(args) -> int:
+    try:
+        from .grader.collect import CollectError, collect
+        from .grader.roster import RosterError
+    except ModuleNotFoundError:
+        return _instructor_only("collect")
+    with use(_instructor_language(args.lang)):
+        try:
+            report = collect(Path(args.download), args.lms, Path(args.out),
+                             roster=Path(args.roster) if args.roster else None,
+                             worksheet=Path(args.worksheet) if args.worksheet else None,
+                             keys=Path(args.keys) if args.keys else None)
+        except (CollectError, RosterError) as exc:
+            print(f"collect: {exc}", file=sys.stderr)
+            return 2
+        for line in report.lines():
+            print(line)
+        print(_("wrote {folder} (and {mapping}); grade it with: python -m grading grade {folder} --out GRADES").format(
+            folder=args.out, mapping=f"{args.out}/lms.csv"))
+    return 0 if report.trainees else 1
+
+
+def _export(args) -> int:
+    try:
+        from .grader import GradeError
+        from .grader.export import export
+    except ModuleNotFoundError:
+        return _instructor_only("export")
+    with use(_instructor_language(args.lang)):
+        try:
+            path, n = export(Path(args.outdir), args.format, Path(args.out) if args.out else None,
+                             bom=True if args.bom else None)
+        except GradeError as exc:
+            print(f"export: {exc}", file=sys.stderr)
+            return 2
+        print(_("wrote the grades of {count} trainee(s) for {format} into {file}").format(
+            count=n, format=args.format, file=path))
+    return 0
+
+
 def _handout(args) -> int:
     try:
         from .authoring.handout import HandoutError, handout
@@ -227,7 +270,38 @@ def main(argv=None) -> int:
                                                     "this language: en or zh-CN (default: each trainee's feedback "
                                                     "in the language of their notebook; the report in COURSE_LANG, "
                                                     "else English)"))
+    p.add_argument("--roster", help=_("class list CSV (id, name, e-mail): everyone on it gets a row, "
+                                      "a trainee who handed in nothing too"))
+    p.add_argument("--due", action="append", help=_("deadline: TIME for every notebook, or NOTEBOOK=TIME "
+                                                    "(repeat the option); e.g. 2026-12-01T09:00 or "
+                                                    "02-quality-gaps=2026-12-01T09:00+08:00"))
+    p.add_argument("--late-penalty", type=float, default=0.0,
+                   help=_("percent of a notebook's points taken off per started day late (default 0: "
+                          "lateness is only noted)"))
+    p.add_argument("--extensions", help=_("CSV with the columns trainee, due (and notebook): a later deadline "
+                                          "for some trainees"))
     p.set_defaults(run=_grade)
+    p = sub.add_parser("collect", help=_("(instructors) turn a Moodle or Canvas bulk download into a "
+                                         "submissions folder"))
+    p.add_argument("download", help=_("the downloaded zip, or the folder it was unpacked into"))
+    p.add_argument("--lms", required=True, choices=["moodle", "canvas"], help=_("where the download comes from"))
+    p.add_argument("--out", required=True, help=_("the submissions folder to write (one sub-folder per trainee)"))
+    p.add_argument("--roster", help=_("class list CSV: name the folders by its ids (matched by LMS id, e-mail "
+                                      "or name)"))
+    p.add_argument("--worksheet", help=_("Moodle only: the assignment's grading worksheet CSV, for e-mail "
+                                         "addresses and submission times"))
+    p.add_argument("--keys", help=_("answer keys folder (default: the package's grading/keys)"))
+    p.add_argument("--lang", type=_language, help=_("messages in this language: en or zh-CN"))
+    p.set_defaults(run=_collect)
+    p = sub.add_parser("export", help=_("(instructors) the grades for an LMS import: moodle, canvas or summary"))
+    p.add_argument("outdir", help=_("the --out folder of a grading run"))
+    p.add_argument("--format", required=True, choices=["moodle", "canvas", "summary"],
+                   help=_("moodle, canvas (their import columns) or summary (for a spreadsheet)"))
+    p.add_argument("--out", help=_("where to write (default OUTDIR/export-FORMAT.csv)"))
+    p.add_argument("--bom", action="store_true", help=_("start with a UTF-8 BOM, so Excel shows Chinese names "
+                                                        "correctly (summary has one anyway)"))
+    p.add_argument("--lang", type=_language, help=_("messages in this language: en or zh-CN"))
+    p.set_defaults(run=_export)
     p = sub.add_parser("rubric", help=_("(instructors) reflections and forms: export a rubric CSV, merge the filled one"))
     p.add_argument("action", choices=["export", "merge"])
     p.add_argument("outdir", help=_("the --out folder of a grading run"))

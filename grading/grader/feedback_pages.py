@@ -62,10 +62,15 @@ def text(value) -> str:
     return re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
 
 
-def points_summary(exercises) -> tuple[float, float, float]:
-    """(points earned, out of, points still to be graded by hand): answers waiting for a person
-    are counted apart, never as 0."""
-    earned = sum(ex["earned"] or 0 for ex in exercises)
+def _penalty(result: dict) -> float:
+    """Points taken off for handing in late (deadlines.apply_lateness)."""
+    return (result.get("late") or {}).get("penalty", 0)
+
+
+def points_summary(exercises, penalty: float = 0) -> tuple[float, float, float]:
+    """(points earned less any late penalty, out of, points still to be graded by hand): answers
+    waiting for a person are counted apart, never as 0."""
+    earned = sum(ex["earned"] or 0 for ex in exercises) - penalty
     pending = sum(ex["points"] for ex in exercises if ex["status"] == SUBMITTED)
     return earned, sum(ex["points"] for ex in exercises) - pending, pending
 
@@ -110,6 +115,7 @@ def _points(earned: float, maximum: float, pending: float) -> str:
 
 def render(trainee: str, notebooks: list[str], results: dict, keys: dict) -> str:
     everything = [ex for nb in notebooks for ex in results[nb]["exercises"]]
+    late = sum(_penalty(results[nb]) for nb in notebooks)
     who = html.escape(trainee)
     parts = [f"<!doctype html><html lang='{i18n.language()}'><head><meta charset='utf-8'>"
              "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -117,12 +123,12 @@ def render(trainee: str, notebooks: list[str], results: dict, keys: dict) -> str
              f"{PRINT_SCRIPT}</head><body>",
              "<button class='print' onclick='print()'>" + _("Print or save as PDF") + "</button>",
              "<h1>" + _("Feedback for {trainee}").format(trainee=who) + "</h1>",
-             "<p class='total'>" + _("Total: {points}").format(points=_points(*points_summary(everything))) + "</p>"]
+             "<p class='total'>" + _("Total: {points}").format(points=_points(*points_summary(everything, late))) + "</p>"]
     for nb in notebooks:
         result = results[nb]
         title = key_text(nb, "module", keys[nb]["title"]) if keys[nb].get("title") else nb
         parts.append(f"<h2>{html.escape(nb)} — {text(title)}</h2>"
-                     f"<p class='nb-total'>{_points(*points_summary(result['exercises']))}</p>")
+                     f"<p class='nb-total'>{_points(*points_summary(result['exercises'], _penalty(result)))}</p>")
         if result["notes"]:
             parts.append("<div class='notes'><b>" + _("While grading this notebook:") + "</b><ul>"
                          + "".join(f"<li>{text(n)}</li>" for n in result["notes"]) + "</ul></div>")

@@ -155,18 +155,23 @@ def _criteria_lines(notebook: str, spec: dict, points: list | None) -> list[str]
             for r, p in zip(rubric, points)]
 
 
-def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[list[str], list[list[str]]]:
-    header = ["trainee"]
+def gradebook_rows(notebooks: list[str], results: dict, keys: dict,
+                   manifest: dict | None = None) -> tuple[list[str], list[list[str]]]:
+    from .deadlines import late_cells, late_columns, penalty
+    manifest = manifest or {}
+    people = manifest.get("people") or {}
+    header = ["trainee"] + (["name", "email"] if people else [])
     for nb in notebooks:
         header += [ex["id"] for ex in keys[nb]["exercises"]]
-    header += [f"{nb} total" for nb in notebooks] + ["total", "max", "notes"]
+    header += [f"{nb} total" for nb in notebooks] + late_columns(notebooks, manifest) + ["total", "max", "notes"]
     rows = []
     for trainee in sorted(results):
-        row, totals, notes = [trainee], [], []
+        person = people.get(trainee) or {}
+        row, totals, notes = [trainee] + ([person.get("name", ""), person.get("email", "")] if people else []), [], []
         for nb in notebooks:
             result = results[trainee][nb]
             row += [points_text(ex["earned"]) for ex in result["exercises"]]
-            totals.append(sum(ex["earned"] or 0 for ex in result["exercises"]))
+            totals.append(sum(ex["earned"] or 0 for ex in result["exercises"]) - penalty(result))
             pending = sum(ex["status"] == SUBMITTED for ex in result["exercises"])
             with i18n.use(result.get("lang")):  # a submission's notes read in one language
                 extra = result["notes"] + ([_("{count} answer(s) to grade by hand").format(count=pending)]
@@ -175,9 +180,14 @@ def gradebook_rows(notebooks: list[str], results: dict, keys: dict) -> tuple[lis
                     extra.append(_("{count} cell(s) raised errors").format(count=len(result["errors"])))
                 if extra:
                     notes.append(f"{nb}: " + _("; ").join(extra))
+        with i18n.use(results[trainee][notebooks[0]].get("lang") if notebooks else None):
+            if manifest.get("roster") and not person.get("roster"):
+                notes.insert(0, _("not on the class list"))
+            if person.get("roster") and not any(results[trainee][nb].get("submitted") for nb in notebooks):
+                notes = [_("no submission")]
         maximum = sum(ex["points"] for nb in notebooks for ex in keys[nb]["exercises"])
-        rows.append(row + [points_text(t) for t in totals] + [points_text(sum(totals)), points_text(maximum),
-                                                              " | ".join(notes)])
+        rows.append(row + [points_text(t) for t in totals] + late_cells(notebooks, results[trainee], manifest)
+                    + [points_text(sum(totals)), points_text(maximum), " | ".join(notes)])
     return header, rows
 
 
@@ -198,6 +208,16 @@ def report_language(manifest: dict, lang: str | None = None) -> str:
     return instructor_language(lang or manifest.get("lang"))
 
 
+def prepared(out: Path) -> tuple[list[str], dict, dict, dict]:
+    """(notebooks, results, manifest, keys) of a finished run, with the manual scores and the late
+    penalties applied: what every output is written from."""
+    from .deadlines import apply_lateness
+    notebooks, results, manifest = load_results(out)
+    apply_manual(results, load_manual(out), manifest)
+    apply_lateness(results, manifest)
+    return notebooks, results, manifest, run_keys(notebooks, manifest)
+
+
 def write_outputs(out: Path, lang: str | None = None, force: bool = False) -> None:
     """gradebook.csv, results.csv, similarity.csv, feedback/<trainee>.html and report.html from the cached results.
 
@@ -205,11 +225,9 @@ def write_outputs(out: Path, lang: str | None = None, force: bool = False) -> No
     A page whose inputs have not changed since it was written is left as it is (`stamps`), unless `force`."""
     from .language import trainee_language
     from .stamps import Stamps, environment
-    notebooks, results, manifest = load_results(out)
-    apply_manual(results, load_manual(out), manifest)
-    keys = run_keys(notebooks, manifest)
+    notebooks, results, manifest, keys = prepared(out)
     stamps = Stamps(out, environment(notebooks, manifest))
-    _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys))
+    _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys, manifest))
     _write_csv(out / "results.csv", ["trainee", "notebook", "exercise", "kind", "status", "points", "max", "message"],
                ([trainee, nb, ex["id"], ex["kind"], ex["status"], points_text(ex["earned"]), points_text(ex["points"]),
                  ex["message"]]

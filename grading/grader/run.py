@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ from .language import instructor_language, submission_languages
 from .similarity import DEFAULT_THRESHOLD
 from .submissions import Submission, discover, notebooks_in, read_answers, read_notebook
 from .verdicts import Attempt, Result, failed_result, submission_result
+from .collect import read_mapping
+from .deadlines import run_deadlines, submission_times
+from .roster import RosterError, class_people
 
 GRADER_VERSION = "3"  # 2: results carry their language; 3: and each code answer's source
 
@@ -59,6 +63,10 @@ class Options:
     similarity: float = DEFAULT_THRESHOLD  # pairs of answers at least this similar are listed (similarity.py)
     fresh: str | None = None       # fresh-data grading: "flag" or "zero" (fresh.py); None: off
     fresh_seed: int | None = None  # the variant's seed (None: drawn once per output folder)
+    roster: Path | None = None  # the class list: everyone on it gets a row (roster.py)
+    due: tuple = ()             # deadlines, "TIME" or "NOTEBOOK=TIME" (deadlines.py)
+    late_penalty: float = 0.0   # % of a notebook's points per started day late
+    extensions: Path | None = None  # CSV: trainee, due[, notebook]
 
 
 @dataclass
@@ -146,6 +154,45 @@ def _reference(course: Path, notebook: str):
         return None
 
 
+def _earlier_run(out: Path, notebooks: list[str]) -> dict:
+    """What an earlier run wrote into this output folder for the other modules, which this run keeps
+    (grading week 4 into the folder of weeks 1-3 keeps those in the gradebook and feedback)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        have = {p.stem for p in answer_keys.key_files()}
+        kept = [nb for nb in manifest["notebooks"] if nb not in notebooks and nb in have]
+        entries = {t: {nb: rel for nb, rel in by.items() if nb in kept and (out / rel).is_file()}
+                   for t, by in manifest["entries"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {"notebooks": [], "entries": {}, "times": {}, "deadlines": {}, "people": {}, "roster": False}
+    return {"notebooks": kept, "entries": {t: by for t, by in entries.items() if by},
+            "times": manifest.get("times") or {}, "deadlines": manifest.get("deadlines") or {},
+            "people": manifest.get("people") or {}, "roster": bool(manifest.get("roster"))}
+
+
+def _warn_lms_names(subs: dict, quiet: bool) -> None:
+    """Folders named as an LMS download names them would become trainee ids no LMS can import."""
+    from .collect import MOODLE_FOLDER
+    named = sorted(t for t in subs if MOODLE_FOLDER.match(t))
+    if named and not quiet:
+        print(_("warning: {count} trainee folder(s) are named as in a Moodle download (such as {example}); "
+                "run `python -m grading collect DOWNLOAD --lms moodle --out FOLDER` first, so the gradebook "
+                "has ids the LMS can import").format(count=len(named), example=named[0]), file=sys.stderr)
+
+
+def _merged_deadlines(now: dict, before: dict, kept: list[str]) -> dict:
+    """This run's deadline rules, plus the earlier ones of the modules it keeps."""
+    merged = {part: {nb: v for nb, v in (before.get(part) or {}).items() if nb in kept}
+              for part in ("due", "penalty")}
+    merged["extensions"] = {t: {nb: v for nb, v in by.items() if nb in kept}
+                            for t, by in (before.get("extensions") or {}).items()}
+    for part in ("due", "penalty"):
+        merged[part].update(now.get(part, {}))
+    for trainee, by in now.get("extensions", {}).items():
+        merged["extensions"].setdefault(trainee, {}).update(by)
+    return merged if merged["due"] else {}
+
+
 def select_notebooks(opts: Options) -> list[str]:
     have = {p.stem for p in answer_keys.key_files()}
     if opts.notebooks:
@@ -156,7 +203,9 @@ def select_notebooks(opts: Options) -> list[str]:
         return sorted(set(opts.notebooks))
     chosen = sorted(notebooks_in(opts.submissions) & have)
     if not chosen:
-        raise GradeError(_("no submitted notebook in {folder} has an answer key (keys: {keys})").format(
+        raise GradeError(_("no submitted notebook in {folder} has an answer key (keys: {keys}); the grader "
+                           "reads TRAINEE/NN-slug.ipynb or TRAINEE__NN-slug.ipynb; for a Moodle or Canvas "
+                           "download run `python -m grading collect` first").format(
             folder=opts.submissions, keys=", ".join(sorted(have)) or _("none")))
     return chosen
 
@@ -323,8 +372,23 @@ def _grade(opts: Options) -> Summary:
         notebooks = select_notebooks(opts)
         keys = {nb: answer_keys.notebook_key(nb) for nb in notebooks}
         subs = discover(opts.submissions, notebooks)
+        try:
+            people = class_people(opts.roster, read_mapping(opts.submissions))
+        except RosterError as exc:
+            raise GradeError(str(exc)) from None
+        deadlines = run_deadlines(notebooks, list(opts.due), opts.late_penalty, opts.extensions)
+        earlier = _earlier_run(opts.out, notebooks)
+        people = {**earlier["people"], **people}
+        _warn_lms_names(subs, opts.quiet)
+        for trainee in [t for t, p in people.items() if p.get("roster")] + list(earlier["entries"]):
+            subs.setdefault(trainee, {})  # on the class list, or graded here before: a row even without work
         if not subs:
             raise GradeError(_("no submissions found in {folder}").format(folder=opts.submissions))
+        kept = earlier["notebooks"]  # modules graded into this folder before, not graded again now
+        for trainee in subs:
+            for nb in notebooks + kept:
+                subs[trainee].setdefault(nb, Submission(trainee, nb))
+        keys.update({nb: answer_keys.notebook_key(nb) for nb in kept})
         opts.out.mkdir(parents=True, exist_ok=True)
         references = functools.cache(_reference)  # only for notebooks to grade: reading nbformat costs ~2 s
         fresh = fresh_data.choose(opts.out, opts.fresh, opts.fresh_seed, opts.course) if opts.fresh else None
@@ -333,6 +397,18 @@ def _grade(opts: Options) -> Summary:
         todo, entries = [], {}
         for trainee in sorted(subs):
             langs = submission_languages(subs[trainee], opts.lang)
+            for nb in kept:
+                if nb in earlier["entries"].get(trainee, {}):
+                    entries.setdefault(trainee, {})[nb] = earlier["entries"][trainee][nb]
+                else:  # new to this folder: "not submitted" for the module graded before (nothing runs)
+                    sub = subs[trainee][nb]
+                    digest = cache_key(sub, opts.limits, langs[nb])
+                    path = cache_path(opts.out, trainee, nb)
+                    entries.setdefault(trainee, {})[nb] = path.relative_to(opts.out).as_posix()
+                    if load_cached(path, digest) is None:
+                        record = runs.RunRecord.load(opts.out, trainee, nb,
+                                                     runs.run_digest(sub, opts.limits, [], langs[nb], data))
+                        todo.append(_Item(sub, keys[nb], None, digest, langs[nb], record))
             for nb in notebooks:
                 sub = subs[trainee][nb]
                 digest = cache_key(sub, opts.limits, langs[nb], fresh_inputs[nb])
@@ -354,7 +430,13 @@ def _grade(opts: Options) -> Summary:
                 cached=summary.cached, todo=len(todo)), flush=True)
         if todo:
             asyncio.run(_run(todo, opts, summary, progress, fresh))
-        write_json(opts.out / MANIFEST, {"format": 1, "notebooks": notebooks, "entries": entries,
+        times = submission_times(opts.submissions, {t: {nb: subs[t][nb] for nb in notebooks} for t in subs})
+        for trainee, by_nb in earlier["times"].items():
+            times.setdefault(trainee, {}).update({nb: v for nb, v in by_nb.items() if nb in kept})
+        write_json(opts.out / MANIFEST, {"format": 1, "notebooks": sorted(notebooks + kept), "entries": entries,
+                                         "people": people, "roster": bool(opts.roster) or earlier["roster"],
+                                         "times": times,
+                                         "deadlines": _merged_deadlines(deadlines, earlier["deadlines"], kept),
                                          "limits": opts.limits.as_dict(), "lang": opts.lang,
                                          "similarity": opts.similarity, "course": str(opts.course),
                                          "fresh": fresh.as_dict() if fresh else None,

@@ -36,7 +36,8 @@ class Submission:
 
 
 def _visible(path: Path) -> bool:
-    return not path.name.startswith((".", "__pycache__")) and ".ipynb_checkpoints" not in path.parts
+    return (not path.name.startswith((".", "__pycache__")) and ".ipynb_checkpoints" not in path.parts
+            and "__MACOSX" not in path.parts)  # macOS's resource copies in an unpacked zip
 
 
 def _own(rel: str, notebook: str) -> bool:
@@ -92,9 +93,10 @@ def discover(root: Path, notebooks: list[str]) -> dict[str, dict[str, Submission
 def notebooks_in(root: Path) -> set[str]:
     """Notebook names (NN-slug) that appear anywhere in a submissions folder."""
     names = set()
-    for path in root.rglob("*.ipynb"):
+    for path in [*root.rglob("*.ipynb"), *root.rglob("*.answers.json")]:  # a widget-only module: answers alone
         if _visible(path.relative_to(root)):
-            stem = path.stem.partition(SEP)[2] if SEP in path.stem else path.stem
+            stem = path.name.removesuffix(".ipynb").removesuffix(".answers.json")
+            stem = stem.partition(SEP)[2] if SEP in stem else stem
             if re.match(r"^\d\d-", stem):
                 names.add(stem)
     return names
