@@ -104,3 +104,10 @@ def test_chinese_page():
         html = page(result("王芳", changes={"eng.shares": {"status": "incorrect", "value": SHARES, "message": OFF}}), "王芳")
     assert "<html lang='zh-CN'>" in html and "王芳" in html
     assert "你的答案" in html and "待讲师评分" in html and "Your answer" not in html
+
+
+def test_a_late_penalty_comes_off_the_points_so_far():
+    res = result("late")
+    res["late"] = {"days": 1, "penalty": 1.7}
+    html = page(res)
+    assert "Total: <b>15.3</b> of 17 points so far, + <span class='pending'>9</span>" in html
