@@ -15,11 +15,16 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # The workspace's language (.course-lang) reaches the kernels (COURSE_LANG), JupyterLab's
 # menus (its settings folder in the workspace) and Voila (the course's page templates, which
-# also let a page's kernel shut down when the page is left).
+# also let a page's kernel shut down when the page is left). Notebooks and Voila pages get
+# kernels that have imported pandas, matplotlib, seaborn and ipywidgets ahead of time
+# (grading/kernels: the same settings as grading.kernels.SERVER_ARGS).
+WARM_KERNELS := --ServerApp.jpserver_extensions=grading.kernels=True \
+  --KernelProvisionerFactory.default_provisioner_name=course-warm-kernel
 lab: install workspace
 	lang=$$(cat workspace/.course-lang); \
 	COURSE_LANG=$$lang JUPYTERLAB_SETTINGS_DIR=workspace/.jupyter/lab/user-settings JUPYTER_PATH=$(CURDIR)/share/jupyter \
 	  $(BIN)/jupyter lab --ServerApp.root_dir=workspace --LabApp.default_url=/lab/tree/00-start-here.ipynb --port=$(PORT) $(ROOT_FLAG) \
+	  $(WARM_KERNELS) \
 	  --VoilaConfiguration.template=course-$$lang $$(test "$$lang" = en || echo --VoilaConfiguration.classic_tree=True)
 
 test: install chromium

@@ -1,6 +1,6 @@
-"""Browser benchmarks, measured in Debian's chromium against a real JupyterLab (targets from issue 9).
+"""Browser benchmarks, measured in Debian's chromium against a real JupyterLab (targets from issues 9 and 21).
 
-    python benchmarks/browser.py [--clicks 10] [--voila] [--shots]
+    python benchmarks/browser.py [--clicks 10] [--shots]
 
 - Check -> feedback: time from a click on a widget's Check button to its feedback
   (text and status class) being on the page, measured in the page with
@@ -8,9 +8,13 @@
   alternating a wrong and the right answer (target <= 200 ms).
 - Open + Run All of every module notebook, as a trainee gets it: page load until the
   kernel is idle, then Run ▸ Run All (`runmenu:run-all`) until every cell ran and every
-  widget rendered (target <= 30 s).
-- --voila: also the time for Voila to render each module (it runs the notebook while
-  rendering); --shots: save a screenshot per module to build/screenshots/bench-*.png.
+  widget rendered: the first Run All in the notebook's new kernel ("cold", target <= 6 s),
+  then a second one in the same kernel ("warm"); open + cold Run All target <= 30 s.
+- Voila: time from asking for a module's app-mode page until every widget is on it
+  (Voila runs the notebook while rendering), as the trainee gets it from JupyterLab's
+  server (`/voila/render/...`, as `make lab` and the hub serve it; target <= 4 s), and
+  from a standalone `voila` server for comparison.
+- --shots: save a screenshot per module to build/screenshots/bench-*.png.
 
 Prints figures; exits 1 if a target is missed.
 """
@@ -32,6 +36,8 @@ from tests.browser.server import (VIEWPORT, Server, chromium_problem, launch_bro
 
 FEEDBACK_TARGET_MS = 200
 RUN_ALL_TARGET_S = 30
+FIRST_RUN_ALL_TARGET_S = 6
+VOILA_TARGET_S = 4
 
 # Click Check from the page itself and wait for the feedback to change to the wanted status.
 MEASURE_JS = """([sel, want]) => new Promise((resolve, reject) => {
@@ -65,10 +71,34 @@ def feedback_latency(nb: LabPage, clicks: int) -> list[float]:
     return times
 
 
+def voila_times(browser, server: Server, where: str, target: float | None, shots: bool) -> bool:
+    """Time to every widget of each module's Voila page; True if all met `target`."""
+    print(f"\nVoila page to widgets per module, from {where}" + (f" (target <= {target} s)" if target else ""))
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    ok = True
+    try:
+        for master in module_notebooks():
+            n = len(shown_exercises(master))
+            t0 = time.monotonic()
+            page.goto(server.url(f"voila/render/{master.stem}.ipynb"), timeout=180_000)
+            page.wait_for_function("n => document.querySelectorAll('.ck-ex').length >= n", arg=n, timeout=180_000)
+            took = time.monotonic() - t0
+            met = target is None or took <= target
+            ok &= met
+            print(f"{master.stem:<28} {took:5.1f}s  {n} widgets" + ("" if target is None else "  ok" if met else "  SLOW"))
+            if shots:
+                if n:
+                    page.locator(".ck-ex").first.scroll_into_view_if_needed()
+                screenshot(page, f"bench-voila-{master.stem}")
+            page.goto("about:blank")  # leaving the page lets its kernel shut down
+    finally:
+        page.context.close()
+    return ok
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=10)
-    parser.add_argument("--voila", action="store_true", help="also time Voila rendering each module")
     parser.add_argument("--shots", action="store_true", help="save a screenshot per module")
     args = parser.parse_args(argv)
     problem = chromium_problem()
@@ -81,25 +111,27 @@ def main(argv=None) -> int:
         base = Path(tmp)
         release(base / "root")
         browser = launch_browser(pw)
-        lab = Server("lab", base / "lab", base / "root")
+        lab = Server("lab", base / "lab", base / "root", extra=["--VoilaConfiguration.template=course-en"])
         t = time.monotonic()
         lab.start()
         print(f"JupyterLab server ready in {time.monotonic() - t:.1f} s")
         try:
-            print(f"\nOpen + Run All per module (target <= {RUN_ALL_TARGET_S} s)")
-            print(f"{'module':<28} {'open':>6} {'run all':>8} {'total':>7}")
+            print(f"\nOpen + Run All per module (targets: first Run All <= {FIRST_RUN_ALL_TARGET_S} s, "
+                  f"open + first <= {RUN_ALL_TARGET_S} s)")
+            print(f"{'module':<28} {'open':>6} {'cold':>7} {'warm':>7} {'total':>7}")
             start_here: list[float] = []
             for master in module_notebooks():
                 nb = LabPage(lab, browser, master.stem)
                 t0 = time.monotonic()
                 nb.open()
                 opened = time.monotonic() - t0
-                ran = nb.run_all(expect_widgets=len(shown_exercises(master)))
-                total = opened + ran
-                ok &= total <= RUN_ALL_TARGET_S
-                flag = "ok" if total <= RUN_ALL_TARGET_S else "SLOW"
-                print(f"{master.stem:<28} {opened:5.1f}s {ran:7.1f}s {total:6.1f}s  {flag}"
-                      + (f"  problems: {nb.problems()}" if nb.problems() else ""))
+                widgets = len(shown_exercises(master))
+                cold = nb.run_all(expect_widgets=widgets)
+                warm = nb.run_all(expect_widgets=widgets)
+                met = cold <= FIRST_RUN_ALL_TARGET_S and opened + cold <= RUN_ALL_TARGET_S
+                ok &= met
+                print(f"{master.stem:<28} {opened:5.1f}s {cold:6.1f}s {warm:6.1f}s {opened + cold:6.1f}s  "
+                      f"{'ok' if met else 'SLOW'}" + (f"  problems: {nb.problems()}" if nb.problems() else ""))
                 if args.shots:
                     first = shown_exercises(master)[:1]
                     if first:
@@ -116,28 +148,15 @@ def main(argv=None) -> int:
             print(f"median {med:.0f} ms, max {worst:.0f} ms, min {min(start_here):.0f} ms  "
                   f"{'ok' if med <= FEEDBACK_TARGET_MS else 'SLOW'}")
             print("all: " + ", ".join(f"{x:.0f}" for x in start_here))
+            ok &= voila_times(browser, lab, "JupyterLab's server, as trainees get it", VOILA_TARGET_S, args.shots)
         finally:
             lab.stop()
-        if args.voila:
-            release(base / "voila-root")
-            voila = Server("voila", base / "voila", base / "voila-root").start()
-            try:
-                print("\nVoila render per module (the page is ready when every widget is)")
-                page = browser.new_context(viewport=VIEWPORT).new_page()
-                for master in module_notebooks():
-                    n = len(shown_exercises(master))
-                    t0 = time.monotonic()
-                    page.goto(voila.url(f"voila/render/{master.stem}.ipynb"), timeout=180_000)
-                    page.wait_for_function("n => document.querySelectorAll('.ck-ex').length >= n", arg=n,
-                                           timeout=180_000)
-                    print(f"{master.stem:<28} {time.monotonic() - t0:5.1f}s  {n} widgets")
-                    if args.shots:
-                        first = shown_exercises(master)[:1]
-                        if first:
-                            page.locator(".ck-ex").first.scroll_into_view_if_needed()
-                        screenshot(page, f"bench-voila-{master.stem}")
-            finally:
-                voila.stop()
+        release(base / "voila-root")
+        voila = Server("voila", base / "voila", base / "voila-root", extra=["--template=course-en"]).start()
+        try:
+            voila_times(browser, voila, "a standalone voila server, for comparison", None, False)
+        finally:
+            voila.stop()
         browser.close()
     print("\nall targets met" if ok else "\nTARGET MISSED")
     return 0 if ok else 1

@@ -4,9 +4,9 @@
     DIR/lessons/NN-slug.md        lessons without their instructor notes
     DIR/datasets/                 the data, without FINDINGS.md (instructor-only) or the generator
     DIR/grading/                  the trainee's part of the engine (no grader); keys without
-                                  `hidden` rules nor (unless --solutions) `solution` texts, and
-                                  sealed (`core/seal.py`): right answers as salted hashes, numbers
-                                  and feedback veiled; --exam: no right answers at all
+                                  (unless --solutions) `solution` texts, and sealed (`core/seal.py`):
+                                  right answers as salted hashes, numbers, feedback and hidden rules
+                                  veiled; --exam: no right answers and no hidden rules at all
     DIR/pyproject.toml, constraints.txt, Makefile, environment.yml, README.md
     DIR/.course-lang              the language it was released in (`make lab` there keeps it)
 
@@ -36,8 +36,8 @@ class HandoutError(ValueError):
     pass
 
 
-# Hidden rules are replaced by this placeholder: check() then still tells the trainee
-# "Further checks run when your work is graded", without revealing what they are.
+# An unsealed trainee key replaces hidden rules by this placeholder: check() then still tells the
+# trainee "Further checks run when your work is graded" (a sealed key ships them veiled instead).
 WITHHELD = {"type": "withheld", "message": "Further checks run when your work is graded."}
 
 
@@ -59,14 +59,13 @@ def trainee_key(key: dict, solutions: bool = False, exam: bool = False, sealed: 
     out = dict(key)
     out["exercises"] = []
     for ex in key["exercises"]:
-        ex = {k: v for k, v in ex.items() if k != "hidden" and (solutions and not exam or k != "solution")}
+        ex = {k: v for k, v in ex.items() if solutions and not exam or k != "solution"}
         if exam:
             ex = _exam_exercise(ex)
-        else:
-            if key_has_hidden(ex, key):
-                ex["hidden"] = [dict(WITHHELD)]
-            if sealed:
-                ex = seal_exercise(key["notebook"], ex, (expected or {}).get(ex["id"]))
+        elif sealed:  # hidden rules ship veiled: the check says at once what grading will cost
+            ex = seal_exercise(key["notebook"], ex, (expected or {}).get(ex["id"]))
+        elif ex.get("hidden"):
+            ex["hidden"] = [dict(WITHHELD)]
         out["exercises"].append(ex)
     return out
 
@@ -90,11 +89,6 @@ def _exam_exercise(ex: dict) -> dict:
         for reply in node.get("replies") or []:
             reply.pop("points", None)
     return out
-
-
-def key_has_hidden(ex: dict, key: dict) -> bool:
-    original = next((e for e in key["exercises"] if e.get("id") == ex.get("id")), {})
-    return bool(original.get("hidden"))
 
 
 def copy_keys(target: Path, solutions: bool, exam: bool = False, source: Path = KEYS_DIR) -> None:

@@ -6,15 +6,15 @@ trainee and the grader never disagree about the same answer.
 from __future__ import annotations
 
 from . import keys, seal
-from .i18n import _, key_text, key_texts
+from .i18n import _, join, key_text, key_texts
 from .rules import Verdict, apply
-from .status import CORRECT, INCORRECT, INVALID, PARTIAL, SUBMITTED, UNANSWERED
+from .status import CORRECT, ERROR, INCORRECT, INVALID, PARTIAL, SUBMITTED, UNANSWERED  # noqa: F401
 from .widget_models import WIDGET_RULES
 
 RECORD_ENV = "GRADING_RECORD_TO"  # set by `python -m grading keys` while running a master
 
 # A rule's texts a person reads (translated from the key's catalogue); the rest is data.
-RULE_TEXTS = ("what", "success", "advice", "per", "order_hint", "message")
+RULE_TEXTS = tuple(sorted(keys.RULE_TEXT_FIELDS))
 
 
 def _every_language(notebook: str, eid: str, names) -> list:
@@ -72,10 +72,25 @@ def assess(notebook: str, spec: dict, answer: dict, hidden: bool = False,
         rule, expected = seal.text_judgement(spec, answer)
     verdict = apply(localised_rule(notebook, spec, rule, expected), expected, answer)
     if hidden and verdict.status == CORRECT:
-        for rule in spec.get("hidden", []):
-            rule = localised_rule(notebook, spec, rule, expected)
-            extra = apply(rule, expected, answer)
-            if extra.status != CORRECT:
-                return Verdict(extra.status if extra.status != PARTIAL else INCORRECT, 0.0,
-                               rule.get("message", extra.message))
+        return graded(notebook, spec, expected, answer) or verdict
     return verdict
+
+
+def graded(notebook: str, spec: dict, expected: dict, answer: dict) -> Verdict | None:
+    """What the hidden rules make of an answer the visible rule accepts; None if they pass.
+
+    A failed hidden rule keeps its `share` of the points (default 0): the lowest share of the rules
+    that fail, with each one's message.
+    """
+    failed = []
+    for rule in seal.hidden_rules(spec):
+        rule = localised_rule(notebook, spec, rule, expected)
+        extra = apply(rule, expected, answer)
+        if extra.status == ERROR:  # the grader's problem, not the trainee's
+            return extra
+        if extra.status != CORRECT:
+            failed.append((float(rule.get("share", 0)), rule.get("message") or extra.message))
+    if not failed:
+        return None
+    share = min(s for s, _m in failed)
+    return Verdict(PARTIAL if share > 0 else INCORRECT, share, join(*dict.fromkeys(m for _s, m in failed)))

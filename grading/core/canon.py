@@ -91,13 +91,17 @@ def _pandas(value) -> dict:
     if name == "DataFrame":
         rows = max(1, MAX_CELLS // max(1, value.shape[1]))
         part = value.iloc[:rows]
-        return {"kind": "frame", "columns": _labels(value.columns),
+        data = {"kind": "frame", "columns": _labels(value.columns),
                 "index": _labels(part.index),
                 "index_names": [_scalar(n) for n in value.index.names],
                 "data": [[_scalar(v) for v in part[c].tolist()] for c in value.columns]
                 if value.columns.is_unique else
                 [[_scalar(v) for v in part.iloc[:, i].tolist()] for i in range(value.shape[1])],
                 "rows": int(value.shape[0])}
+        if part.index.nlevels > 1:  # each level apart too: a key may sit in a (branch, dimension) index
+            data["index_levels"] = [[_scalar(v) for v in part.index.get_level_values(i).tolist()]
+                                    for i in range(part.index.nlevels)]
+        return data
     if "Index" in name:
         return {"kind": "list", "items": _labels(value[:MAX_CELLS])}
     if name in ("Timestamp", "Timedelta"):

@@ -33,7 +33,10 @@ def _load_file(path: Path) -> dict:
     yaml = _yaml()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as fh:
-        key = yaml.load(fh, Loader=loader)
+        try:
+            key = yaml.load(fh, Loader=loader)
+        except yaml.YAMLError as exc:  # a hand-edited key: say where, never a traceback
+            raise AnswerKeyError(_("{file} is not valid YAML: {error}").format(file=path.name, error=exc)) from None
     problems = validate(key, path.name)
     if problems:
         raise AnswerKeyError(f"{path.name}: " + "; ".join(problems))
@@ -68,7 +71,76 @@ def validate(key, name: str = "key") -> list[str]:
         if not isinstance(ex.get("fresh", True), bool):
             problems.append(_("{where} has fresh: {value}; write true or false").format(
                 where=where, value=repr(ex["fresh"])))
+        if ex.get("kind") == "code":
+            problems += _rule_problems(where, ex)
     return problems
+
+
+# The fields each comparison rule reads (`rules.py`); anything else is a typo that would be ignored.
+RULE_TEXT_FIELDS = {"what", "success", "advice", "per", "order_hint", "message"}
+RULE_FIELDS = {
+    "number": {"tol", "rel", "percent"},
+    "text": {"accept", "choices", "digests"},  # digests: a sealed hand-out's hashed names
+    "bool": set(),
+    "collection": {"partial"},
+    "sequence": {"partial"},
+    "mapping": {"tol", "rel", "percent", "ordered", "partial"},
+    "series": {"tol", "rel", "percent", "ordered", "partial"},
+    "frame": {"key", "columns", "tol", "rel", "percent", "ordered"},
+    "exact": set(),
+    "withheld": set(),  # an unsealed hand-out's placeholder for the hidden rules
+}
+
+
+def _rule_problems(where: str, ex: dict) -> list[str]:
+    """What is wrong with a code exercise's `rule` and `hidden` rules."""
+    from .seal import is_veiled  # a sealed hand-out's hidden rules: checked before they were sealed
+    problems = []
+    rules = [("rule", ex["rule"])] if "rule" in ex else []
+    hidden = ex.get("hidden", [])
+    if "hidden" in ex and not is_veiled(hidden):
+        if not isinstance(hidden, list) or not hidden:
+            problems.append(_("{where}: 'hidden' must be a list of rules (it is {value}); to drop the hidden "
+                              "rules, delete the 'hidden:' line too").format(where=where, value=_shown(hidden)))
+        else:
+            rules += [("hidden", rule) for rule in hidden]
+    for field, rule in rules:
+        if not isinstance(rule, dict) or rule.get("type", "exact") not in RULE_FIELDS:
+            kind = rule.get("type") if isinstance(rule, dict) else rule
+            problems.append(_("{where}: {field} {value} is not a rule; the types are {types}").format(
+                where=where, field=field, value=_shown(kind), types=", ".join(sorted(RULE_FIELDS))))
+            continue
+        known = RULE_FIELDS[rule.get("type", "exact")] | RULE_TEXT_FIELDS | {"type"} | ({"share"} if field == "hidden"
+                                                                                     else set())
+        unknown = sorted(set(rule) - known)
+        if unknown:
+            problems.append(_("{where}: the {type} {field} has unknown field(s) {names}; it reads {known}").format(
+                where=where, type=rule.get("type", "exact"), field=field, names=", ".join(unknown),
+                known=", ".join(sorted(known - {"type"}))))
+        for name in ("tol", "rel"):
+            if name in rule and (not isinstance(rule[name], (int, float)) or isinstance(rule[name], bool)
+                                 or rule[name] < 0):
+                problems.append(_("{where}: {name} must be a number >= 0 (it is {value})").format(
+                    where=where, name=name, value=_shown(rule[name])))
+        share = rule.get("share", 0)
+        if field == "hidden" and (not isinstance(share, (int, float)) or isinstance(share, bool)
+                                  or not 0 <= share < 1):
+            problems.append(_("{where}: a hidden rule's share must be a number from 0 up to (not including) 1, "
+                              "the part of the points kept when only it fails (it is {value})").format(
+                where=where, value=_shown(share)))
+    return problems
+
+
+def _shown(value) -> str:
+    return _("empty") if value is None else repr(value)
+
+
+def missing_expected(notebook: str) -> list[str]:
+    """Code exercises of a notebook's key without a recorded expected value (grading would call every
+    answer to them invalid): their ids, in key order."""
+    recorded = _expected(notebook)
+    return [ex["id"] for ex in notebook_key(notebook)["exercises"]
+            if ex["kind"] == "code" and "expected" not in ex and not ex.get("exam") and ex["id"] not in recorded]
 
 
 def key_files() -> list[Path]:
@@ -146,3 +218,21 @@ def using(folder: Path | str | None):
     finally:
         KEYS_DIR = previous
         clear_caches()
+
+
+def problems_before_grading(notebooks) -> list[str]:
+    """Everything that makes the keys of these notebooks unfit to grade with, one line per key file:
+    a malformed key (e.g. an empty `hidden:`, a rule with an unknown field) or code exercises without
+    a recorded expected value (a --keys folder holding only the .yml files)."""
+    problems = []
+    for notebook in notebooks:
+        try:
+            missing = missing_expected(notebook)
+        except AnswerKeyError as exc:
+            problems.append(str(exc))
+            continue
+        if missing:
+            problems.append(_("{file}: no recorded expected value for {ids}; copy {expected} beside the key "
+                              "(or record it with `python -m grading keys`)").format(
+                file=f"{notebook}.yml", ids=listed(missing), expected=expected_path(notebook).name))
+    return problems

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .i18n import _, clauses, join, listed, ngettext, quoted
-from .status import CORRECT, INCORRECT, INVALID, PARTIAL, UNANSWERED  # noqa: F401  (re-exported)
+from .status import CORRECT, ERROR, INCORRECT, INVALID, PARTIAL, UNANSWERED  # noqa: F401  (re-exported)
 
 
 @dataclass
@@ -48,17 +48,100 @@ def _num(x):
 
 
 def _close(a, b, rule: dict) -> bool:
-    """Numbers within tolerance; text equal ignoring case and outer spaces."""
+    """Numbers within tolerance or rounded as the policy allows; text equal ignoring case and spacing."""
     fa, fb = _num(a), _num(b)
     if fa is not None and fb is not None:
         tol = float(rule.get("tol", 1e-6))
         rel = float(rule.get("rel", 1e-6))
-        if math.isclose(fa, fb, abs_tol=tol, rel_tol=rel):
+        if math.isclose(fa, fb, abs_tol=tol, rel_tol=rel) or (isinstance(b, float) and rounded_right(fa, fb)):
             return True
-        return bool(rule.get("percent")) and math.isclose(fa, fb * 100, abs_tol=tol * 100, rel_tol=rel)
+        return bool(rule.get("percent")) and (math.isclose(fa, fb * 100, abs_tol=tol * 100, rel_tol=rel)
+                                              or (isinstance(b, float) and rounded_right(fa, fb * 100)))
     if a is None or b is None:
         return a is None and b is None
     return norm_text(a) == norm_text(b)
+
+
+# -- the rounding policy ------------------------------------------------------------------
+# One policy for every exercise, in the trainee's check and in grading alike: a measured value
+# (a float in the key; counts are exact) rounded to 2 decimal places, or to 3 significant
+# digits where that is coarser (values of 10 and more), or more finely, counts as right.
+# Rounded more coarsely it is off, and the message asks "rounded?".  A rule's `tol`/`rel`
+# only cover floating-point noise and method variants the key accepts on purpose.
+ROUND_DECIMALS = 2
+ROUND_DIGITS = 3
+
+
+def _magnitude(x: float) -> int:
+    return math.floor(math.log10(abs(x))) if x else 0
+
+
+def accepted_step(want: float) -> float:
+    """The coarsest rounding step the policy accepts for a value of this size."""
+    return max(10.0 ** -ROUND_DECIMALS, 10.0 ** (_magnitude(want) - ROUND_DIGITS + 1))
+
+
+def rounding_step(got: float, want: float) -> float | None:
+    """The finest step `got` is `want` rounded by (0.01 for 0.36 from 0.3595), or None if it is not a
+    rounding of it (a value from another method is rarely a whole number of steps within half a step).
+
+    At most as coarse as two significant digits (0.3 is no rounding of 0.25 worth naming) or the
+    policy's own step if that is coarser (0.03 from 0.026 is 2 decimal places)."""
+    if got == want:
+        return None
+    return _common_step([(got, want)], max(_magnitude(want) - 1, round(math.log10(accepted_step(want)))))
+
+
+def _common_step(pairs, top: int) -> float | None:
+    """The finest step of at most 10**top that every answer is its expected value rounded by."""
+    for exp in range(top - 11, top + 1):
+        step = 10.0 ** exp
+        if all(abs(g / step - round(g / step)) <= 1e-6 and abs(g - w) <= step / 2 * (1 + 1e-6) for g, w in pairs):
+            return step
+    return None
+
+
+def rounded_right(got: float, want: float) -> bool:
+    step = rounding_step(got, want)
+    return step is not None and step <= accepted_step(want) * (1 + 1e-9)
+
+
+def _places(step: float) -> str:
+    """A rounding step in words: "1 decimal place", "whole numbers", "the nearest 100"."""
+    if step < 1:
+        n = round(-math.log10(step))
+        return ngettext("{n} decimal place", "{n} decimal places", n).format(n=n)
+    if step == 1:
+        return _("whole numbers")
+    return _("the nearest {step}").format(step=f"{step:,.0f}")
+
+
+def diagnose(pairs, rule: dict) -> str:
+    """What a set of (answer, expected) numbers that are off have in common, in one sentence:
+    rounded too coarsely, or percentages (×100), or a wrong sign; "" when nothing is common.
+    Only a cause every pair shows is named, so a method error is never called rounding."""
+    measured = all(isinstance(w, float) for _g, w in pairs)  # counts are exact: never "rounded"
+    pairs = [(_num(g), _num(w)) for g, w in pairs]
+    pairs = [(g, w) for g, w in pairs if g is not None and w is not None]
+    if not pairs:
+        return ""
+    # one rounding for every value that is off (one value alone: as a number is judged)
+    step = (rounding_step(*pairs[0]) if len(pairs) == 1
+            else _common_step(pairs, _magnitude(max(abs(w) for _g, w in pairs))))
+    if step and measured:
+        return _("Rounded? They look rounded to {places}; round to {needed} or finer, or not at all.").format(
+            places=_places(step), needed=_places(min(accepted_step(w) for _g, w in pairs)))
+    if not rule.get("percent") and all(w and (math.isclose(g, w * 100, rel_tol=1e-3) or rounded_right(g, w * 100))
+                                       for g, w in pairs):
+        return _("They look like percentages (×100): give the values themselves, not multiplied by 100.")
+    signs = sum(1 for g, w in pairs if w and math.isclose(g, -w, rel_tol=1e-3))
+    if signs == len(pairs) == 1:
+        return _("It has the wrong sign.")
+    if signs == len(pairs):
+        return _("They all have the wrong sign: which value do you subtract from which?")
+    if signs:
+        return ngettext("{n} of them has the wrong sign.", "{n} of them have the wrong sign.", signs).format(n=signs)
+    return ""
 
 
 def norm_text(x) -> str:
@@ -98,13 +181,14 @@ def apply(rule: dict, expected: dict, answer: dict) -> Verdict:
     kind = rule.get("type", "exact")
     fn = RULES.get(kind)
     if fn is None:
-        return Verdict(INVALID, 0.0, _("This exercise's key names an unknown rule {rule}; tell your instructor.").format(
+        return Verdict(ERROR, 0.0, _("This exercise's key names an unknown rule {rule}; tell your instructor.").format(
             rule=repr(kind)))
     try:
         return fn(rule, expected, answer)
-    except Exception as exc:  # a judging bug must never crash the trainee's notebook
-        return Verdict(INVALID, 0.0, _("Could not judge this answer ({error}).").format(
-            error=f"{type(exc).__name__}: {exc}"))
+    except Exception as exc:  # a judging bug must never crash the trainee's notebook, nor count against them
+        error = f"{type(exc).__name__}: {exc}"
+        return Verdict(ERROR, 0.0, _("Could not judge this answer ({error}): a problem in the checker, not "
+                                     "necessarily in your answer. Tell your instructor.").format(error=error), [error])
 
 
 def _number(rule, expected, answer):
@@ -118,8 +202,17 @@ def _number(rule, expected, answer):
         return Verdict(INVALID, 0.0, _("Expected a number, got a missing value (NaN)."))
     if _close(got, want, rule):
         return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
-    if rule.get("percent") is False and math.isclose(got, want * 100, rel_tol=1e-3):
-        return Verdict(INCORRECT, 0.0, _("Give this as a share between 0 and 1, not a percentage."))
+    step = rounding_step(got, want) if isinstance(expected["value"], float) else None
+    if step:  # rounded too coarsely: say so, and not the advice about the method
+        return Verdict(INCORRECT, 0.0, _("Rounded? Your value looks rounded to {places}; round to {needed} or "
+                                         "finer, or not at all.").format(places=_places(step),
+                                                                         needed=_places(accepted_step(want))))
+    if not rule.get("percent") and want and (math.isclose(got, want * 100, rel_tol=1e-3)
+                                             or rounded_right(got, want * 100)):
+        if rule.get("percent") is False:  # the key says it is a share
+            return Verdict(INCORRECT, 0.0, _("Give this as a share between 0 and 1, not a percentage."))
+        return Verdict(INCORRECT, 0.0, _("Your value looks like a percentage (×100): give the value itself, "
+                                         "not multiplied by 100."))
     if want and math.isclose(got, -want, rel_tol=1e-3, abs_tol=float(rule.get("tol", 1e-6))):
         return Verdict(INCORRECT, 0.0, _("Right size, wrong sign: check which value you subtract from which."))
     off = (_("Not quite: your value is higher than expected.") if got > want
@@ -163,15 +256,28 @@ def _items(data) -> list | None:
     return None
 
 
+def _labelled_items(data, wanted: set) -> list | None:
+    """The items of a Series or a one-column frame given as a collection: its labels when they
+    hold more of the expected items than its values do (`scores.nlargest(10)` holds the ids in
+    its index), else its values."""
+    values = _items(data)
+    labels = data.get("index") if data.get("kind") in ("series", "frame") else None
+    if values is None or not labels:
+        return values
+    hits = lambda items: sum(_key(x) in wanted for x in items)  # noqa: E731
+    return list(labels) if hits(labels) > hits(values) else values
+
+
 def _collection(rule, expected, answer, ordered=False):
-    got = _items(answer)
+    want = _items(expected)
+    wk = [_key(x) for x in want]
+    got = _labelled_items(answer, set(wk))
     if got is None:
         if answer["kind"] in ("text", "number"):
             got = [answer["value"]]
         else:
             return Verdict(INVALID, 0.0, _("Expected a list of items, got {kind}.").format(kind=_kind_name(answer)))
-    want = _items(expected)
-    gk, wk = [_key(x) for x in got], [_key(x) for x in want]
+    gk = [_key(x) for x in got]
     if ordered and gk == wk:
         return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct, and in the right order."))
     missing = [w for w, k in zip(want, wk) if k not in gk]
@@ -179,6 +285,8 @@ def _collection(rule, expected, answer, ordered=False):
     if not missing and not extra and len(set(gk)) == len(gk):
         if not ordered:
             return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
+        if len(gk) > 1 and gk == wk[::-1]:
+            return Verdict(INCORRECT, 0.0, _("The right items, but in reverse order: the first belongs last."))
         first = next(i for i, (a, b) in enumerate(zip(gk, wk)) if a != b)
         return Verdict(PARTIAL if rule.get("partial") else INCORRECT,
                        first / len(wk) if rule.get("partial") else 0.0,
@@ -231,20 +339,27 @@ def _mapping(rule, expected, answer):
     missing = [k for k in wl if _key(k) not in got]
     if missing:
         return Verdict(INCORRECT, 0.0, _("The labels do not match: missing {names}.").format(names=_names(missing)))
-    wrong = [k for k, v in zip(wl, wv) if not _close(got[_key(k)], v, rule)]
+    wrong = [(k, v) for k, v in zip(wl, wv) if not _close(got[_key(k)], v, rule)]
     if not wrong:
-        if rule.get("ordered") and [_key(k) for k in gl] != [_key(k) for k in wl]:
-            return Verdict(INCORRECT, 0.0, _("The right values, but not in the expected order ({hint}).").format(
-                hint=rule.get("order_hint") or _("check the sort")))
+        if rule.get("ordered"):
+            return _order_verdict(rule, [_key(k) for k in gl], [_key(k) for k in wl])
         return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
     share = 1 - len(wrong) / len(wl)
     partial = bool(rule.get("partial")) and share > 0
-    signs = [k for k, v in zip(wl, wv) if _num(got[_key(k)]) is not None and _num(v)
-             and math.isclose(_num(got[_key(k)]), -_num(v), rel_tol=1e-3)]
-    extra = _("Several have the wrong sign: which value do you subtract from which?") if len(signs) == len(wrong) else ""
     return Verdict(PARTIAL if partial else INCORRECT, share if partial else 0.0,
                    join(_("{n} of {total} values are off: {names}.").format(n=len(wrong), total=len(wl),
-                                                                           names=_names(wrong)), extra))
+                                                                           names=_names([k for k, _v in wrong])),
+                        diagnose([(got[_key(k)], v) for k, v in wrong], rule)))
+
+
+def _order_verdict(rule: dict, got: list, want: list) -> Verdict:
+    """The verdict on right values whose order the rule checks (`got`, `want`: the keys in order)."""
+    if got == want:
+        return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
+    hint = rule.get("order_hint") or _("check the sort")
+    if len(got) > 1 and got == want[::-1]:
+        return Verdict(INCORRECT, 0.0, _("The right values, but in reverse order ({hint}).").format(hint=hint))
+    return Verdict(INCORRECT, 0.0, _("The right values, but not in the expected order ({hint}).").format(hint=hint))
 
 
 def _frame_rows(data, key: list[str]):
@@ -258,11 +373,13 @@ def _frame_rows(data, key: list[str]):
         return {norm_text(k): v for k, v in cols.items()}
     for name, values in zip(data["columns"], data["data"]):
         cols[norm_text(name)] = values
-    names = [n for n in data.get("index_names", []) if n is not None]
-    if len(names) == 1 and norm_text(names[0]) not in cols:
-        cols[norm_text(names[0])] = data["index"]
-    elif key and len(key) == 1 and norm_text(key[0]) not in cols:
-        cols[norm_text(key[0])] = data["index"]  # an unnamed index holding the key
+    levels = data.get("index_levels") or [data["index"]]  # a MultiIndex keeps each level apart
+    names = list(data.get("index_names") or [None])
+    if len(names) != len(levels) or all(n is None for n in names):
+        names = list(key) if len(key) == len(levels) else [None] * len(levels)  # unnamed levels holding the key
+    for name, values in zip(names, levels):
+        if name is not None and norm_text(name) not in cols:
+            cols[norm_text(name)] = values
     return cols
 
 
@@ -295,18 +412,20 @@ def _frame(rule, expected, answer):
         order = [pos[k] for k in wk]
     else:
         order = _index_order(expected, answer, want_rows) or order
-    wrong = []
+    wrong, pairs = [], []
     for c in needed:
         w, g = want[norm_text(c)], got[norm_text(c)]
-        bad = sum(not _close(g[order[i]], w[i], rule) for i in range(want_rows))
+        bad = [(g[order[i]], w[i]) for i in range(want_rows) if not _close(g[order[i]], w[i], rule)]
         if bad:
-            wrong.append(ngettext("{column} ({n} row)", "{column} ({n} rows)", bad).format(column=quoted(c), n=bad))
+            wrong.append(ngettext("{column} ({n} row)", "{column} ({n} rows)", len(bad)).format(
+                column=quoted(c), n=len(bad)))
+            pairs += bad
     if not wrong:
-        if rule.get("ordered") and order != list(range(want_rows)):
-            return Verdict(INCORRECT, 0.0, _("The right values, but not in the expected order ({hint}).").format(
-                hint=rule.get("order_hint") or _("check the sort")))
+        if rule.get("ordered"):
+            return _order_verdict(rule, order, list(range(want_rows)))
         return Verdict(CORRECT, 1.0, rule.get("success") or _("Correct."))
-    return Verdict(INCORRECT, 0.0, _("Values differ in column {columns}.").format(columns=listed(wrong)))
+    return Verdict(INCORRECT, 0.0, join(_("Values differ in column {columns}.").format(columns=listed(wrong)),
+                                        diagnose(pairs, rule)))
 
 
 def _index_order(expected: dict, answer: dict, rows: int) -> list[int] | None:

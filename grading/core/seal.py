@@ -127,6 +127,16 @@ def text_judgement(spec: dict, answer: dict) -> tuple[dict, dict]:
     return rule, {"kind": "text", "value": value if right else f"{value}\x00"}
 
 
+def hidden_rules(spec: dict) -> list:
+    """A code exercise's hidden rules; a hand-out's are veiled, each text in every language."""
+    rules = spec.get("hidden") or []
+    if not is_veiled(rules):  # an open key (a `withheld` placeholder is no rule to apply)
+        return [rule for rule in rules if rule.get("type") != "withheld"]
+    from .i18n import DEFAULT, language
+    pick = lambda v: (v.get(language()) or v.get(DEFAULT) or "") if isinstance(v, dict) else v  # noqa: E731
+    return [{name: pick(value) for name, value in rule.items()} for rule in unveil(salt_of(spec), rules)]
+
+
 def is_sealed_text(spec: dict) -> bool:
     return bool(spec.get(SEAL)) and spec.get("kind") == "code" and DIGESTS in (spec.get("rule") or {})
 
@@ -155,12 +165,14 @@ def seal_exercise(notebook: str, ex: dict, expected: dict | None = None) -> dict
     if kind in ("reflection", "form"):
         return ex
     if kind == "code":
+        if ex.get("hidden"):  # the check says at once what grading will cost, without showing the rules
+            ex = _seal_hidden(notebook, ex)
         rule = ex.get("rule") or {}
         if rule.get("type") != "text" or not isinstance((expected or {}).get("value"), str):
             return ex
         from .assess import localised_rule
         from .i18n import DEFAULT, use
-        salt = new_salt()
+        salt = ex.get(SEAL) or new_salt()
         with use(DEFAULT):
             opened = localised_rule(notebook, ex, rule, expected)  # every accepted name in every language
         sealed_rule = {k: v for k, v in rule.items() if k != "accept"}
@@ -203,6 +215,15 @@ def seal_exercise(notebook: str, ex: dict, expected: dict | None = None) -> dict
                 reply["points"] = veil(salt, reply.get("points", 0))
                 veil_texts(reply)
     return out
+
+
+def _seal_hidden(notebook: str, ex: dict) -> dict:
+    """A code exercise with its hidden rules veiled, each readable text in every language."""
+    from .assess import RULE_TEXTS
+    salt = ex.get(SEAL) or new_salt()
+    rules = [{name: _every_language_text(notebook, ex["id"], value) if name in RULE_TEXTS and isinstance(value, str)
+              else value for name, value in rule.items()} for rule in ex["hidden"]]
+    return {**ex, SEAL: salt, "hidden": veil(salt, rules)}
 
 
 def seal_expected(values: dict, text_ids: set[str]) -> dict:

@@ -16,6 +16,7 @@ ERROR = "error"           # check() could not run: unknown id, wrong kind of exe
 NOT_FOUND = "missing"     # the answer variable was not in the notebook (written "missing" in gradebooks)
 NOT_RUN = "not-run"       # the notebook could not be run far enough to read the answer
 GRADED = "graded"         # a person set the points with the rubric
+JUDGE_FAILED = "grader-error"  # the judge could not handle the answer: the grader's problem, graded by hand
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ STATUSES = {s.value: s for s in (
     Status(NOT_FOUND, N_("✘ Variable not found"), "#c62828", "#ffebee"),
     Status(NOT_RUN, N_("⚠ Not graded"), "#ef6c00", "#fff3e0"),
     Status(GRADED, N_("✎ Graded by hand"), "#1565c0", "#e3f2fd"),
+    Status(JUDGE_FAILED, N_("⚠ Grader problem"), "#6a1b9a", "#f3e5f5", page_label=N_("⚠ To be graded by hand")),
 )}
 
 NOT_ANSWERED = (UNANSWERED, NOT_FOUND, NOT_RUN)   # counted as "not answered" in the class report

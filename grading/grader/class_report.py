@@ -33,7 +33,7 @@ from ..core import i18n
 from ..core.fonts import use_course_fonts
 from ..core.i18n import N_, _, pgettext
 from ..core.keys import MANUAL_KINDS
-from ..core.status import CORRECT, ERROR, NOT_ANSWERED, SUBMITTED, WRONG
+from ..core.status import CORRECT, NOT_ANSWERED, WRONG
 from .diagnoses import diagnoses
 from .feedback_pages import anchor, text
 from .gradebook import safe_name
@@ -93,7 +93,7 @@ def _frame(notebooks, results, keys):
                              "status": ex["status"], "points": float(ex["points"]),
                              "earned": float(ex["earned"] or 0), "value": ex.get("value"),
                              "message": ex.get("message") or "",
-                             "pending": ex["status"] == SUBMITTED})  # waiting for a person: not a 0
+                             "pending": ex["earned"] is None})  # waiting for a person: not a 0
     return pd.DataFrame(rows)
 
 
@@ -404,15 +404,14 @@ def help_section(notebooks: list[str], results: dict) -> list[str]:
 
 
 def grading_problems(notebooks: list[str], results: dict) -> list[tuple[str, str, str, str]]:
-    """(trainee, notebook, what kind of problem, what happened): every note, every answer the grader
-    could not judge, and every cell that raised an error, so nothing is found only by reading pages."""
+    """(trainee, notebook, what kind of problem, what happened): every note (among them every answer
+    the grader could not judge: `verdicts` notes each) and every cell that raised an error, so
+    nothing is found only by reading the trainees' pages."""
     found = []
     for t in sorted(results):
         for nb in notebooks:
             result = results[t][nb]
             found += [(t, nb, _("while grading"), n) for n in result["notes"]]
-            found += [(t, nb, _("could not judge"), f"{ex['id']}: {ex['message']}")
-                      for ex in result["exercises"] if ex["status"] == ERROR]
             found += [(t, nb, _("cell error"), e) for e in result["errors"]]
     return found
 

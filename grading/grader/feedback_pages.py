@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..core import i18n
 from ..core.i18n import _
-from ..core.status import STATUSES, SUBMITTED, WRONG
+from ..core.status import STATUSES, WRONG
 from .language import key_text
 from .your_answer import answer_html
 
@@ -71,7 +71,7 @@ def points_summary(exercises, penalty: float = 0) -> tuple[float, float, float]:
     """(points earned less any late penalty, out of, points still to be graded by hand): answers
     waiting for a person are counted apart, never as 0."""
     earned = sum(ex["earned"] or 0 for ex in exercises) - penalty
-    pending = sum(ex["points"] for ex in exercises if ex["status"] == SUBMITTED)
+    pending = sum(ex["points"] for ex in exercises if ex["earned"] is None)  # a reflection, a judge failure
     return earned, sum(ex["points"] for ex in exercises) - pending, pending
 
 

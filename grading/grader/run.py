@@ -370,6 +370,10 @@ def _grade(opts: Options) -> Summary:
     summary = Summary(out=opts.out)
     with answer_keys.using(opts.keys):
         notebooks = select_notebooks(opts)
+        unusable = answer_keys.problems_before_grading(notebooks)  # refuse before running anything
+        if unusable:
+            raise GradeError(_("the answer keys cannot be used (keys: {folder}); nothing was graded:").format(
+                folder=answer_keys.KEYS_DIR) + "".join(f"\n  - {line}" for line in unusable))
         keys = {nb: answer_keys.notebook_key(nb) for nb in notebooks}
         subs = discover(opts.submissions, notebooks)
         try:

@@ -15,7 +15,9 @@ from ..core import i18n
 from ..core.assess import assess
 from ..core.i18n import _
 from ..core.keys import MANUAL_KINDS
-from ..core.status import CORRECT, INCORRECT, INVALID, NOT_FOUND, NOT_RUN, SUBMITTED, UNANSWERED
+from ..core.rules import Verdict
+from ..core.status import (CORRECT, ERROR, INCORRECT, INVALID, JUDGE_FAILED, NOT_FOUND, NOT_RUN, SUBMITTED,
+                           UNANSWERED)
 from .execute import Limits, RunLog
 from .similarity import answer_source
 from .language import has_text, key_text, part_labels, short_parts, tr
@@ -146,7 +148,10 @@ def code_verdict(notebook: str, spec: dict, attempt: Attempt):
     try:
         verdict = assess(notebook, spec, data, hidden=True)
     except Exception as exc:  # a judging bug must not stop the class
-        return INVALID, 0.0, _("Could not judge this answer ({error}).").format(error=type(exc).__name__), [], data
+        verdict = Verdict(ERROR, 0.0, "", [f"{type(exc).__name__}: {exc}"])
+    if verdict.status == ERROR:  # the judge's problem, not the trainee's: the instructor grades it by hand
+        return JUDGE_FAILED, 0.0, _("The grader could not judge this answer; your instructor grades it by "
+                                    "hand."), (verdict.details or [verdict.message])[:1], data
     return verdict.status, verdict.score, *_shown(notebook, spec, verdict), data
 
 
@@ -266,7 +271,7 @@ def submission_result(sub: Submission, key: dict, attempt: Attempt, limits: Limi
         ex = ExerciseResult(
             id=spec["id"], title=key_text(notebook, spec["id"], spec["title"]) if "title" in spec else spec["id"],
             kind=spec["kind"], points=spec["points"],
-            status=status, earned=None if status == SUBMITTED else round(score * spec["points"], 4),
+            status=status, earned=None if status in (SUBMITTED, JUDGE_FAILED) else round(score * spec["points"], 4),
             message=message, details=details, value=value,
             hint=key_text(notebook, spec["id"], hints[0]) if hints and status not in (CORRECT, SUBMITTED) else None)
         if spec["kind"] == "code" and attempt.nb is not None:
@@ -275,8 +280,11 @@ def submission_result(sub: Submission, key: dict, attempt: Attempt, limits: Limi
             ex["length"], ex["short"] = short_parts(spec, value)
         ex.update(help_used(attempt.saved, spec))
         exercises.append(ex)
+    failed = [_("the grader could not judge {id} ({error}): a problem of the grader or the key, not of the "
+                "answer; grade it by hand").format(id=ex["id"], error=ex["details"][0])
+              for ex in exercises if ex["status"] == JUDGE_FAILED]
     return Result(trainee=sub.trainee, notebook=notebook, submitted=not absent,
-                  notes=_notes(sub, key, attempt, problems, reference), errors=errors, exercises=exercises,
+                  notes=_notes(sub, key, attempt, problems, reference) + failed, errors=errors, exercises=exercises,
                   attempts=attempt.log.attempts if attempt.log else 0, lang=i18n.language())
 
 

@@ -43,7 +43,7 @@ class CheckResult:
     def _lines(self) -> list[str]:
         lines = [self.verdict.message, *self.verdict.details]
         if self.passed and self.stricter:  # say now what grading will cost, not after
-            lines.append(_("But graded answers are checked more strictly: {message}").format(message=self.stricter))
+            lines.append(self.stricter)
         elif self.passed and self.hidden_note:
             lines.append(_("Further checks run when your work is graded."))
         if not self.passed and self.has_help and self.status != SUBMITTED:
@@ -134,12 +134,19 @@ def check(exercise_id: str, value=...) -> CheckResult:
             "lesson and the exercises you answer with buttons.")))
     verdict = assess(notebook, spec, data, expected=data if recording else None)
     save_answer(notebook, spec, data, verdict)
-    stricter = ""
-    if verdict.status == CORRECT and any(rule.get("type") != "withheld" for rule in spec.get("hidden", [])):
-        strict = assess(notebook, spec, data, hidden=True)
-        stricter = strict.message if strict.status != CORRECT else ""
+    stricter = _stricter(notebook, spec, data) if verdict.status == CORRECT else ""
     return CheckResult(exercise_id, verdict, spec["points"], bool(spec.get("hints")), bool(spec.get("hidden")),
                        stricter)
+
+
+def _stricter(notebook: str, spec: dict, data: dict) -> str:
+    """What the graded version's hidden rules will cost a right answer, said now ("" if nothing)."""
+    strict = assess(notebook, spec, data, hidden=True)
+    if strict.status == CORRECT:
+        return ""
+    earned = f"{strict.score * spec['points']:g}"
+    return _("But the graded version also checks this: {message} As it stands, grading gives {earned} of "
+             "{points} points.").format(message=strict.message, earned=earned, points=f"{spec['points']:g}")
 
 
 def _in_app_mode() -> bool:

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from grading.authoring.handout import HandoutError, handout
+from grading.core import seal
 
 ROOT = Path(__file__).resolve().parents[2]
 # The test's virtual environment has this kit installed in editable mode, whose import hook
@@ -78,16 +79,14 @@ def test_nothing_instructor_only_leaks(folder):
         original = yaml.safe_load((ROOT / "grading" / "keys" / path.name).read_text(encoding="utf-8"))
         for ex, orig in zip(key["exercises"], original["exercises"]):
             assert "solution" not in ex
-            assert all(rule["type"] == "withheld" for rule in ex.get("hidden", []))
-            assert bool(ex.get("hidden")) == bool(orig.get("hidden"))
+            assert seal.is_veiled(ex["hidden"]) if orig.get("hidden") else "hidden" not in ex
 
 
 def test_solutions_only_on_request_and_hidden_rules_never(tmp_path):
     handout(ROOT, tmp_path / "h")  # a graded class: no worked solutions by default
-    key = yaml.safe_load((tmp_path / "h" / "grading" / "keys" / "00-start-here.yml").read_text(encoding="utf-8"))
-    shares = next(ex for ex in key["exercises"] if ex["id"] == "start.shares")
-    assert "solution" not in shares and shares["hidden"] == [{"type": "withheld",
-                                                              "message": "Further checks run when your work is graded."}]
+    key = yaml.safe_load((tmp_path / "h" / "grading" / "keys" / "02-quality-gaps.yml").read_text(encoding="utf-8"))
+    weighted = next(ex for ex in key["exercises"] if ex["id"] == "gaps.weighted-servqual")
+    assert "solution" not in weighted and seal.is_veiled(weighted["hidden"])  # read by check(), not by people
     handout(ROOT, tmp_path / "h", solutions=True)  # self-study; an earlier hand-out folder is replaced
     key = yaml.safe_load((tmp_path / "h" / "grading" / "keys" / "00-start-here.yml").read_text(encoding="utf-8"))
     assert next(ex for ex in key["exercises"] if ex["id"] == "start.shares")["solution"]
@@ -147,18 +146,36 @@ def test_an_exam_hand_out_carries_no_right_answer(tmp_path):
     assert run.stdout.count("This is an exam") == 2 and "Correct" not in run.stdout  # right and wrong alike
 
 
-def test_the_handed_out_engine_checks_and_says_more_checks_follow(folder, tmp_path):
+# gaps.weighted-servqual as a trainee computes it, not yet sorted (the hidden rule grades the order)
+WEIGHTED_SERVQUAL = (
+    "from grading import load_dataset\n"
+    "survey = load_dataset('servqual').set_index('respondent_id')\n"
+    "items = load_dataset('servqual', 'items')\n"
+    "E = survey[items['expectation_column']].set_axis(items['item_no'], axis=1)\n"
+    "P = survey[items['perception_column']].set_axis(items['item_no'], axis=1)\n"
+    "gaps = (P - E).T.groupby(items.set_index('item_no')['dimension']).mean().T\n"
+    "points = survey.filter(like='imp_').rename(columns=lambda c: c.removeprefix('imp_'))\n"
+    "ws = (gaps * points.div(points.sum(axis=1), axis=0)).sum(axis=1).groupby(survey['branch']).mean()\n")
+
+
+def test_the_handed_out_engine_checks_and_says_what_grading_will_cost(folder, tmp_path):
     code = ("import pandas as pd, grading, grading.trainee.check\n"
             "assert grading.trainee.check.__file__.startswith(%r)\n"
             "from grading import check, solution\n"
             + REASONS +
             "print(repr(check('start.shares', (r / r.sum()).sort_values(ascending=False))))\n"
-            "print(solution('start.shares'))\n")
+            "print(solution('start.shares'))\n"
+            + WEIGHTED_SERVQUAL +
+            "print(repr(check('gaps.weighted-servqual', ws.sort_index())))\n"
+            "print(repr(check('gaps.weighted-servqual', ws.sort_values())))\n")
     code = code % str(folder / "grading")
     run = run_in(folder, code, tmp_path)
     assert run.returncode == 0, run.stderr
-    assert "✔ Correct" in run.stdout and "Further checks run when your work is graded." in run.stdout
-    assert "No worked solution is available" in run.stdout
+    assert run.stdout.count("✔ Correct") == 3 and "No worked solution is available" in run.stdout
+    # the sealed key's hidden rules still tell the trainee at once what the order will cost
+    assert run.stdout.count("But the graded version also checks this") == 1
+    assert "grading gives 1.5 of 3 points" in run.stdout and "most negative" in run.stdout
+    assert "Further checks run when your work is graded." in run.stdout  # the sorted answer
 
 
 def test_the_hand_out_builds_a_workspace_and_keeps_instructor_commands_out(folder, tmp_path):

@@ -3,6 +3,7 @@
 `jupyter-repo2docker --no-build` only writes the Dockerfile it would build, so it
 needs no Docker engine.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from grading.kernels import SERVER_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -56,8 +59,13 @@ def test_postbuild_prepares_the_workspace(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("GRADING_ANSWERS_DIR", "COURSE_ROOT")}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # `python` is the kit's environment, as in the image
     env["MPLCONFIGDIR"] = str(tmp_path / "mpl")
+    env["NB_PYTHON_PREFIX"] = str(tmp_path / "prefix")  # the image's environment (not this test's)
     out = subprocess.run(["./postBuild"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
+    server = tmp_path / "prefix" / "etc/jupyter/jupyter_server_config.d/cs-course-kit.json"
+    assert json.loads(server.read_text()) == SERVER_CONFIG, "the hub's server gets no warm kernels"
+    lab = json.loads((tmp_path / "prefix" / "share/jupyter/lab/settings/overrides.json").read_text())
+    assert lab["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}
     masters = sorted(p.name for p in (repo / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert sorted(p.name for p in (repo / "workspace").glob("[0-9][0-9]-*.ipynb")) == masters
     assert (repo / "workspace" / "lessons").is_dir()

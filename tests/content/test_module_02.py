@@ -89,13 +89,13 @@ def test_weights_as_percentages(data):
     assert v.status == "incorrect" and "480 rows" in v.message
 
 
-def test_weights_with_id_as_column_and_hidden_precision(data):
+def test_weights_with_id_as_column_and_the_rounding_policy(data):
     w = data["weights"].reset_index()
     assert judge("gaps.weights", w).status == "correct"
-    rounded = data["weights"].round(4)
-    assert judge("gaps.weights", rounded).status == "correct"
-    v = judge("gaps.weights", rounded, hidden=True)
-    assert v.status == "incorrect" and "full precision" in v.message
+    for decimals in (4, 2):  # rounded for display: right in the check and when graded
+        assert judge("gaps.weights", data["weights"].round(decimals), hidden=True).status == "correct"
+    v = judge("gaps.weights", data["weights"].round(1))
+    assert v.status == "incorrect" and "Rounded? They look rounded to 1 decimal place" in v.message
 
 
 def _respondent_weighted(data):
@@ -107,7 +107,8 @@ def test_weighted_servqual_unsorted_fails_only_the_graded_check(data):
     unsorted = _respondent_weighted(data).sort_index()
     assert judge("gaps.weighted-servqual", unsorted).status == "correct"
     v = judge("gaps.weighted-servqual", unsorted, hidden=True)
-    assert v.status == "incorrect" and "not sorted" in v.message and "most negative" in v.message
+    assert v.status == "partial" and v.score == 0.5  # the hidden order rule keeps half the points
+    assert "not in the expected order" in v.message and "most negative" in v.message
 
 
 def test_weighted_servqual_wrong_sign(data):

@@ -71,7 +71,7 @@ def test_leniency(data):
     assert judge("selection.leniency", right.sort_index()).status == "correct"  # order checked when graded
     notebook, spec = _keys.exercise("selection.leniency")
     unsorted = assess(notebook, spec, to_data(right.sort_index()), hidden=True)
-    assert unsorted.status == "incorrect" and "most lenient" in unsorted.message
+    assert unsorted.status == "partial" and unsorted.score == 0.5 and "most lenient" in unsorted.message
     raw_means = long.groupby("interviewer_id")["rating"].mean().sort_values(ascending=False)
     raw = judge("selection.leniency", raw_means)
     assert raw.status == "incorrect" and "6 of 6 values are off" in raw.message
@@ -152,8 +152,9 @@ def test_fair_shortlist_explains_the_usual_wrong_answers(data):
     assert v.status == "incorrect" and "should not be there" in v.message
     v = judge("selection.fair-shortlist", right + ["K0218"])  # invited the near-tie too
     assert v.status == "incorrect" and "Expected 10 candidates, got 11" in v.message
-    scores = (m.assign(interview=centred.groupby(by_cand).mean()) @ w).nlargest(10)  # scores, not the ids
-    v = judge("selection.fair-shortlist", scores)
+    scores = (m.assign(interview=centred.groupby(by_cand).mean()) @ w).nlargest(10)  # the ids are its labels
+    assert judge("selection.fair-shortlist", scores).status == "correct"
+    v = judge("selection.fair-shortlist", list(scores))  # the scores alone
     assert v.status == "incorrect" and "10 of yours should not be there" in v.message
     assert judge("selection.fair-shortlist", ...).status == "unanswered"
 
@@ -165,7 +166,7 @@ def test_validity(data):
     assert judge("selection.validity", right).status == "correct"  # order checked when graded
     notebook, spec = _keys.exercise("selection.validity")
     unsorted = assess(notebook, spec, to_data(right), hidden=True)
-    assert unsorted.status == "incorrect" and "strongest positive" in unsorted.message
+    assert unsorted.status == "partial" and unsorted.score == 0.5 and "strongest positive" in unsorted.message
     hiring = data["measures"].corrwith(data["cand"]["hired"].astype(float)).sort_values(ascending=False)
     wrong_target = judge("selection.validity", hiring)  # predicted being hired, not performance
     assert wrong_target.status == "incorrect" and "values are off" in wrong_target.message
@@ -177,7 +178,8 @@ def test_best_predictor():
     assert judge("selection.best-predictor", "Interview").status == "correct"
     wrong = judge("selection.best-predictor", "impression")
     assert wrong.status == "incorrect" and "largest positive correlation" in wrong.message
-    assert judge("selection.best-predictor", "structured interview").status == "invalid"
+    assert judge("selection.best-predictor", "structured interview").status == "correct"  # the lesson's term
+    assert judge("selection.best-predictor", "unstructured interview").status == "invalid"
 
 
 # -- widget exercises ----------------------------------------------------------------

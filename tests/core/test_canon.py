@@ -54,3 +54,12 @@ def test_unknown_objects_are_described_not_raised():
     d = to_data(Broken())
     assert d["kind"] == "other" and "repr failed" in d["repr"]
     assert to_data(len)["kind"] == "other"
+
+
+def test_a_multiindex_keeps_its_levels_apart():
+    """A frame indexed by (branch, dimension) can be matched on those columns by the frame rule."""
+    frame = pd.DataFrame({"branch": ["a", "a", "b"], "dimension": ["x", "y", "x"], "v": [1, 2, 3]})
+    data = to_data(frame.set_index(["branch", "dimension"]))
+    assert data["index"] == ["a / x", "a / y", "b / x"] and data["index_names"] == ["branch", "dimension"]
+    assert data["index_levels"] == [["a", "a", "b"], ["x", "y", "x"]]
+    assert "index_levels" not in to_data(frame)

@@ -97,11 +97,11 @@ def test_every_fixture_verdict_reads_as_chinese(fixture_keys):
 
 
 def test_hidden_rule_message_is_translated(fixture_keys):
-    rounded = (REASONS + 0.00004)
+    unsorted = REASONS.sort_index()
     with i18n.use(ZH):
-        assert judge("eng.shares", rounded).status == "correct"
-        v = judge("eng.shares", rounded, hidden=True)
-    assert v.status == "incorrect" and v.message == "很接近了，但请保留完整精度：不要对占比四舍五入。"
+        assert judge("eng.shares", unsorted).status == "correct"
+        v = judge("eng.shares", unsorted, hidden=True)
+    assert v.status == "partial" and v.score == 0.5 and "按从大到小排序" in v.message
 
 
 def test_every_rule_explains_itself_in_chinese():

@@ -136,8 +136,10 @@ def test_the_trainee_check_and_the_grader_agree_on_a_reordered_frame():
 
 
 def test_unknown_rule_and_judging_errors_do_not_raise():
-    assert verdict({"type": "nope"}, 1, 1).status == "invalid"
-    assert verdict({"type": "number", "tol": "x"}, 1, 2).status == "invalid"
+    """A rule the judge cannot apply is the checker's problem ("error"), never the trainee's "invalid"."""
+    assert verdict({"type": "nope"}, 1, 1).status == "error"
+    v = verdict({"type": "number", "tol": "x"}, 1, 2)
+    assert v.status == "error" and "not necessarily in your answer" in v.message and v.details[0].startswith("ValueError")
 
 
 def test_a_space_beside_chinese_does_not_matter():

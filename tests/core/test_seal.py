@@ -173,3 +173,33 @@ def test_a_veil_and_a_digest_round_trip_and_differ_per_salt():
     assert seal.digest("s", "e", " Reliability ") == seal.digest("s", "e", "reliability")  # norm_text first
     assert seal.digest("s", "e", "reliability") != seal.digest("t", "e", "reliability")
     assert seal.unseal({"id": "x", "kind": "reflection"}) == {"id": "x", "kind": "reflection"}
+
+
+def _reversed(data: dict) -> dict:
+    """A series or mapping with its entries in the opposite order (right values, wrong order)."""
+    if data.get("kind") == "series":
+        return dict(data, index=data["index"][::-1], values=data["values"][::-1])
+    return data
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_sealed_hidden_rules_grade_and_warn_exactly_as_the_open_key(sealed_dir, lang):
+    """The hand-out ships hidden rules veiled, so check() can say at once what grading will cost."""
+    from grading.trainee.check import _stricter
+    opened, sealed = _specs(None), _specs(sealed_dir)
+    graded = [eid for eid, (_nb, spec) in opened.items() if spec.get("hidden")]
+    statuses = set()
+    for eid in graded:
+        nb, spec = opened[eid]
+        assert seal.is_veiled(sealed[eid][1]["hidden"]), eid
+        with keys.using(None):
+            expected = keys.expected_value(nb, spec)
+        for answer in (expected, _reversed(expected)):
+            with use(lang):
+                with keys.using(None):
+                    want = vars(assess(nb, spec, answer, hidden=True)), _stricter(nb, spec, answer)
+                with keys.using(sealed_dir):
+                    got = vars(assess(nb, sealed[eid][1], answer, hidden=True)), _stricter(nb, sealed[eid][1], answer)
+            assert got == want, (eid, lang)
+            statuses.add(want[0]["status"])
+    assert len(graded) >= 3 and statuses == {"correct", "partial"}

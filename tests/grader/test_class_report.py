@@ -36,11 +36,12 @@ def the_class() -> dict:
         "王芳": {"eng.shares": wrong("2 of 6 values are off: 'competitors', 'died'."),
                  "eng.my-service": {"status": "graded", "earned": 2.5, "message": "Graded."}},
         "dave": {"eng.shares": wrong("1 of 6 values are off: 'died'."),
-                 "eng.vital-few": {"status": "error", "message": "Could not judge this answer (KeyError)."}},
+                 "eng.vital-few": {"status": "grader-error", "message": "The grader could not judge this answer."}},
     }
     out = {t: {NB: result(t, changes=c)} for t, c in changes.items()}
     out["dave"][NB]["errors"] = ["cell 7 (`x = y`) raised NameError: name 'y' is not defined"]
-    out["dave"][NB]["notes"] = ["2 cell(s) raised errors"]
+    out["dave"][NB]["notes"] = ["the grader could not judge eng.vital-few (KeyError: 'branch'): a problem of the "
+                                "grader or the key, not of the answer; grade it by hand"]
     return out
 
 
@@ -91,9 +92,8 @@ def test_hints_and_worked_solutions_opened_are_listed(report):
 
 
 def test_every_grading_problem_is_listed(report):
-    section = report.split("Problems while grading (3)")[1]
-    assert "2 cell(s) raised errors" in section  # a note
-    assert "could not judge" in section and "eng.vital-few: Could not judge this answer (KeyError)." in section
+    section = report.split("Problems while grading (2)")[1]
+    assert "while grading" in section and "the grader could not judge eng.vital-few (KeyError" in section
     assert "cell error" in section and "NameError" in section
 
 
@@ -105,6 +105,8 @@ def test_work_still_to_be_graded_by_hand_is_not_counted_as_zero():
     stats = {s["exercise"]: s for s in exercise_stats(df, [e["id"] for e in keys()[NB]["exercises"]])}
     assert stats["eng.my-service"]["pending"] == 4 and stats["eng.my-service"]["mean"] == 2.5
     assert stats["eng.job-design"]["pending"] == 5 and math.isnan(stats["eng.job-design"]["mean"])
+    assert stats["eng.vital-few"]["pending"] == 1  # the grader could not judge dave's: waits, not 0
+    assert decided["dave"] == 17 - 2
 
 
 def test_the_figures_have_readable_axes_and_show_pending_work_apart(monkeypatch):

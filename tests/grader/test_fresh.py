@@ -51,7 +51,7 @@ def course(tmp_path_factory):
     keys.mkdir()
     key = {"notebook": NB, "title": "Fresh data", "exercises": [
         {"id": "fresh.mean", "kind": "code", "points": 2, "answer": "mean_wait",
-         "rule": {"type": "number", "tolerance": 0.01}, "expected": mean},
+         "rule": {"type": "number"}, "expected": mean},
         {"id": "fresh.finding", "kind": "code", "points": 1, "answer": "finding", "fresh": False,
          "rule": {"type": "text"}, "expected": "long waits"}]}
     (keys / f"{NB}.yml").write_text(yaml.safe_dump(key, sort_keys=False), encoding="utf-8")

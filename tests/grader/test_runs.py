@@ -130,6 +130,27 @@ def test_widget_only_notebooks_are_graded_without_a_kernel(tmp_path):
     assert time.monotonic() - start < 20
 
 
+def test_unusable_keys_are_refused_before_anything_runs(tmp_path):
+    """A --keys folder without its recorded expected values, or a key with an empty `hidden:`, would make
+    answers `invalid` for everyone: refused with what to fix, nothing graded, no output folder."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "00-start-here.yml").write_text((ROOT / "grading" / "keys" / "00-start-here.yml").read_text(
+        encoding="utf-8"), encoding="utf-8")  # the .yml only, as an instructor might copy it
+    (keys / f"{TINY}.yml").write_text((ROOT / "tests" / "support" / "keys" / f"{TINY}.yml").read_text(
+        encoding="utf-8").replace("  - {id: tiny.y, title: y, kind: code, points: 1, answer: y, rule: {type: number}, "
+                                  "expected: 7}", "  - id: tiny.y\n    kind: code\n    points: 1\n    answer: y\n"
+                                  "    rule: {type: number}\n    expected: 7\n    hidden:\n"), encoding="utf-8")
+    S.write(tmp_path / "subs", "ana", "00-start-here", S.code_notebook("x = 1"), None)
+    run = subprocess.run([sys.executable, "-m", "grading", "grade", str(tmp_path / "subs"), "--out",
+                          str(tmp_path / "out"), "--keys", str(keys), "--notebooks", f"00-start-here,{TINY}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "the answer keys cannot be used" in run.stderr and "nothing was graded" in run.stderr
+    assert "00-start-here.yml: no recorded expected value for start.attitude-share" in run.stderr
+    assert f"{TINY}.yml: exercise tiny.y: 'hidden' must be a list of rules (it is empty)" in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_rule_change_is_judged_again_without_running_anything(tmp_path):
     import shutil
 

@@ -119,3 +119,16 @@ def test_hints_and_worked_solutions_opened_are_kept_from_the_answers_file(key):
     assert (res["tiny.x"]["hints_seen"], res["tiny.x"]["solution_seen"]) == (1, True)
     assert "hints_seen" not in res["tiny.y"] and "solution_seen" not in res["tiny.y"]
     assert "hints_seen" not in res["tiny.pick"]
+
+
+def test_an_answer_the_judge_cannot_handle_is_a_grader_problem_not_the_trainees(key, monkeypatch):
+    """A judging crash is no `invalid` answer: the exercise waits to be graded by hand (no points counted
+    yet, like a reflection), and the notes (gradebook, report's problems) say it is the grader's."""
+    from grading.core import rules
+    monkeypatch.setitem(rules.RULES, "number", lambda rule, expected, answer: {}["branch"])
+    log = RunLog(answers={"x": found(42), "y": found(7)}, attempts=1)
+    res = result(key, log)
+    x = by_id(res)["tiny.x"]
+    assert x["status"] == "grader-error" and x["earned"] is None
+    assert "your instructor grades it by hand" in x["message"] and x["details"] == ["KeyError: 'branch'"]
+    assert any("the grader could not judge tiny.x (KeyError: 'branch')" in note for note in res["notes"])

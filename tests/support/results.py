@@ -14,7 +14,7 @@ NB = ENGINE  # every exercise kind, frozen: editing the course never changes the
 def exercise(spec: dict, status: str = "correct", value=None, message: str = "Correct.", **extra) -> dict:
     """One ExerciseResult for `spec` (a key entry): full points when correct, none otherwise,
     None while a person has to grade it."""
-    earned = None if status == "submitted" else (spec["points"] if status == "correct" else 0.0)
+    earned = None if status in ("submitted", "grader-error") else (spec["points"] if status == "correct" else 0.0)
     return {"id": spec["id"], "title": spec.get("title", spec["id"]), "kind": spec["kind"],
             "points": spec["points"], "status": status, "earned": earned, "message": message,
             "details": [], "value": value, "hint": None, **extra}

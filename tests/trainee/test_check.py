@@ -103,13 +103,14 @@ def test_a_check_after_a_failed_cell_does_not_judge_the_stale_value(answers, mon
 
 
 def test_a_tick_says_when_grading_will_be_stricter(answers):
-    """Right to the check's tolerance but rounded: the hidden rule will cost points, so say so now."""
+    """Right values, not sorted: the hidden order rule will cost half the points, so say so now."""
     reasons = pd.Series({"staff attitude": 68, "product dissatisfaction": 14, "competitors": 9,
                          "other relationships": 5, "moved away": 3, "died": 1})
-    rounded = check("eng.shares", reasons / reasons.sum() + 0.0004)  # off in the 4th decimal, as rounding does
-    assert rounded.passed and "checked more strictly" in repr(rounded) and "do not round" in repr(rounded)
-    exact = check("eng.shares", reasons / reasons.sum())
-    assert exact.passed and "checked more strictly" not in repr(exact)
+    unsorted = check("eng.shares", (reasons / reasons.sum()).sort_index())
+    assert unsorted.passed and "graded version also checks" in repr(unsorted)
+    assert "sort largest first" in repr(unsorted) and "grading gives 1 of 2 points" in repr(unsorted)
+    rounded = check("eng.shares", (reasons / reasons.sum()).round(2))  # rounding costs nothing (the policy)
+    assert rounded.passed and "graded version also checks" not in repr(rounded)
     assert "<code>" in check("eng.shares", ...)._repr_html_()  # `...` in a message shows as code
 
 
