@@ -11,6 +11,7 @@ is in the instructor's language (`--lang`, else COURSE_LANG, else English).
 """
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -191,7 +192,14 @@ def gradebook_rows(notebooks: list[str], results: dict, keys: dict,
 
 
 def _write_csv(path: Path, header: list[str], rows) -> None:
-    write_csv(path, header, rows)  # no cell a spreadsheet would run as a formula (safecsv)
+    """The CSV (no cell a spreadsheet would run as a formula: safecsv), put in place in one step and
+    only when its content differs, so its time stamp tells when it last changed."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write_csv(tmp, header, rows)
+    if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+        tmp.unlink()
+    else:
+        os.replace(tmp, path)
 
 
 def report_language(manifest: dict, lang: str | None = None) -> str:
@@ -210,26 +218,41 @@ def prepared(out: Path) -> tuple[list[str], dict, dict, dict]:
     return notebooks, results, manifest, run_keys(notebooks, manifest)
 
 
-def write_outputs(out: Path, lang: str | None = None) -> None:
+def write_outputs(out: Path, lang: str | None = None, force: bool = False) -> None:
     """gradebook.csv, results.csv, similarity.csv, feedback/<trainee>.html and report.html from the cached results.
 
-    Feedback pages are in each trainee's language; the report in `lang` (see `report_language`)."""
-    from .class_report import write_report
-    from .feedback_pages import write_feedback
+    Feedback pages are in each trainee's language; the report in `lang` (see `report_language`).
+    A page whose inputs have not changed since it was written is left as it is (`stamps`), unless `force`."""
     from .language import trainee_language
-    from .similarity import similarity_outputs
+    from .stamps import Stamps, environment
     notebooks, results, manifest, keys = prepared(out)
+    stamps = Stamps(out, environment(notebooks, manifest))
     _write_csv(out / "gradebook.csv", *gradebook_rows(notebooks, results, keys, manifest))
     _write_csv(out / "results.csv", ["trainee", "notebook", "exercise", "kind", "status", "points", "max", "message"],
                ([trainee, nb, ex["id"], ex["kind"], ex["status"], points_text(ex["earned"]), points_text(ex["points"]),
                  ex["message"]]
                 for trainee in sorted(results) for nb in notebooks for ex in results[trainee][nb]["exercises"]))
-    similar = similarity_outputs(out, notebooks, results, keys, manifest, _write_csv)  # similarity.csv
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
     with answer_keys.using(manifest.get("keys")):  # the keys' translations come from the run's keys folder
         for trainee in sorted(results):
-            with i18n.use(trainee_language(results[trainee])):
-                write_feedback(feedback / f"{safe_name(trainee)}.html", trainee, notebooks, results[trainee], keys)
-        with i18n.use(report_language(manifest, lang)):
-            write_report(out / "report.html", notebooks, results, keys, similar)
+            page_lang = trainee_language(results[trainee])
+            rel = f"feedback/{safe_name(trainee)}.html"
+            digest = stamps.digest("feedback", trainee, notebooks, results[trainee], keys, page_lang)
+            if force or not stamps.fresh(rel, digest):
+                from .feedback_pages import write_feedback
+                with i18n.use(page_lang):
+                    write_feedback(out / rel, trainee, notebooks, results[trainee], keys)
+                stamps.wrote(rel, digest)
+        report_lang = report_language(manifest, lang)
+        run = {k: v for k, v in manifest.items() if k != "entries"}  # threshold, course, keys, …
+        digest = stamps.digest("report", notebooks, results, keys, run, report_lang)
+        if force or not (stamps.fresh("report.html", digest) and stamps.fresh("similarity.csv", digest)):
+            from .class_report import write_report
+            from .similarity import SIMILARITY_CSV, similarity_outputs
+            similar = similarity_outputs(out, notebooks, results, keys, manifest, _write_csv)
+            with i18n.use(report_lang):
+                write_report(out / "report.html", notebooks, results, keys, similar)
+            stamps.wrote(SIMILARITY_CSV, digest)
+            stamps.wrote("report.html", digest)
+    stamps.save()

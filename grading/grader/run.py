@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -403,7 +404,7 @@ def _grade(opts: Options) -> Summary:
                 subs[trainee].setdefault(nb, Submission(trainee, nb))
         keys.update({nb: answer_keys.notebook_key(nb) for nb in kept})
         opts.out.mkdir(parents=True, exist_ok=True)
-        references = {nb: _reference(opts.course, nb) for nb in notebooks}
+        references = functools.cache(_reference)  # only for notebooks to grade: reading nbformat costs ~2 s
         fresh = fresh_data.choose(opts.out, opts.fresh, opts.fresh_seed, opts.course) if opts.fresh else None
         fresh_inputs = {nb: fresh_data.digest(fresh, opts.course, nb) for nb in notebooks}
         data = runs.data_digest(opts.course)
@@ -435,7 +436,8 @@ def _grade(opts: Options) -> Summary:
                 record = runs.RunRecord.load(opts.out, trainee, nb, run_digest)
                 if opts.force:  # everything again, runs included
                     record.log, record.fresh = None, {}
-                todo.append(_Item(sub, keys[nb], references[nb], digest, langs[nb], record, fresh_inputs[nb]))
+                todo.append(_Item(sub, keys[nb], references(opts.course, nb), digest, langs[nb], record,
+                                  fresh_inputs[nb]))
         progress = Progress(len(todo), opts.quiet)
         if not opts.quiet and summary.cached:
             print(_("{cached} result(s) already graded (cached); {todo} to grade").format(
@@ -458,5 +460,5 @@ def _grade(opts: Options) -> Summary:
                                          "similarity": opts.similarity, "course": str(opts.course),
                                          "fresh": fresh.as_dict() if fresh else None,
                                          "keys": str(Path(opts.keys).resolve()) if opts.keys else None})
-        write_outputs(opts.out, i18n.language())
+        write_outputs(opts.out, i18n.language(), force=opts.force)
     return summary

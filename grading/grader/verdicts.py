@@ -39,6 +39,8 @@ class ExerciseResult(TypedDict, total=False):
     length: int            # reflections and forms: length in words (a CJK character is half a word)
     short: list            # reflections and forms: shorter than the key asks ([''] or the form's parts)
     source: str            # code: the cells that assign the answer variable, as handed in (similarity report)
+    hints_seen: int        # hints the trainee opened, as their answers file records (class report)
+    solution_seen: bool    # whether they opened the worked solution, as their answers file records
 
 
 class Result(TypedDict):
@@ -221,6 +223,21 @@ def _for_instructor(notebook: str, spec: dict, data: dict) -> tuple[str, list]:
     return _("Saved ({length} words). Your instructor grades this with the rubric.").format(length=length), []
 
 
+def help_used(saved: dict | None, spec: dict) -> dict:
+    """The hints and worked solution a trainee opened for one exercise, as their answers file records
+    (`hints_seen`, `solution_seen`); only what is there, checked, since the file is the trainee's."""
+    record = (saved or {}).get(spec["id"])
+    if not isinstance(record, dict):
+        return {}
+    used = {}
+    hints = record.get("hints_seen")
+    if isinstance(hints, int) and not isinstance(hints, bool) and min(hints, len(spec.get("hints") or [])) > 0:
+        used["hints_seen"] = min(hints, len(spec.get("hints") or []))
+    if record.get("solution_seen") is True:
+        used["solution_seen"] = True
+    return used
+
+
 def _notes(sub: Submission, key: dict, attempt: Attempt, problems: list[str], reference) -> list[str]:
     notebook = key["notebook"]
     if sub.ipynb is None and sub.answers is None:
@@ -266,6 +283,7 @@ def submission_result(sub: Submission, key: dict, attempt: Attempt, limits: Limi
             ex["source"] = answer_source(attempt.nb, spec["answer"])
         if spec["kind"] in MANUAL_KINDS and has_text(value):
             ex["length"], ex["short"] = short_parts(spec, value)
+        ex.update(help_used(attempt.saved, spec))
         exercises.append(ex)
     failed = [_("the grader could not judge {id} ({error}): a problem of the grader or the key, not of the "
                 "answer; grade it by hand").format(id=ex["id"], error=ex["details"][0])

@@ -232,7 +232,7 @@ def _untranslated_key_texts(run) -> set[str]:
 def english_left(page: str, allowed=(), names=()) -> list[str]:
     """English words on a page outside code, tags, names and `allowed` texts."""
     from grading.grader.feedback_pages import text
-    page = re.sub(r"(?s)<style>.*?</style>", " ", page)
+    page = re.sub(r"(?s)<style>.*?</style>|<script>.*?</script>", " ", page)
     for item in sorted((a for a in allowed if re.search("[A-Za-z]{2,}", a)), key=len, reverse=True):
         page = page.replace(text(item), " ")
     page = re.sub(r"(?s)<code>.*?</code>|<[^>]+>", " ", page)

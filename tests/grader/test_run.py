@@ -273,7 +273,7 @@ def test_every_trainee_has_a_feedback_page(run):
 def test_report_has_plots_and_statistics(run):
     page = (run["out"] / "report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") >= 3
-    for word in ("Score distribution", "Discrimination", "Most common wrong answers", "Problems while grading"):
+    for word in ("Score distribution", "Discrimination", "Most common mistakes", "Problems while grading"):
         assert word in page
     assert "kernel died" in page
 

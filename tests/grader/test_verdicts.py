@@ -110,6 +110,17 @@ def test_forged_statuses_in_the_answers_file_are_ignored(key):
     assert ex["status"] == "incorrect" and ex["earned"] == 0
 
 
+def test_hints_and_worked_solutions_opened_are_kept_from_the_answers_file(key):
+    log = RunLog(answers={"x": found(42), "y": found(7)}, attempts=1)
+    saved = {"tiny.x": {"hints_seen": 5, "solution_seen": True},      # more hints than the key has: 1
+             "tiny.y": {"hints_seen": "many", "solution_seen": "yes"},  # hand-edited nonsense: ignored
+             "tiny.pick": {"value": {"kind": "text", "value": "A"}}}
+    res = by_id(result(key, log, saved=saved))
+    assert (res["tiny.x"]["hints_seen"], res["tiny.x"]["solution_seen"]) == (1, True)
+    assert "hints_seen" not in res["tiny.y"] and "solution_seen" not in res["tiny.y"]
+    assert "hints_seen" not in res["tiny.pick"]
+
+
 def test_an_answer_the_judge_cannot_handle_is_a_grader_problem_not_the_trainees(key, monkeypatch):
     """A judging crash is no `invalid` answer: the exercise waits to be graded by hand (no points counted
     yet, like a reflection), and the notes (gradebook, report's problems) say it is the grader's."""
