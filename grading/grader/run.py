@@ -107,6 +107,16 @@ def language_files(notebook: str, lang: str) -> list[Path]:
             answer_keys.KEYS_DIR / lang / f"{notebook}.po"]
 
 
+@functools.lru_cache(maxsize=None)
+def _engine_digest() -> str:
+    """The grading package's code, hashed once per process (not once per submission)."""
+    h = hashlib.sha256()
+    for path in engine_files():
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        _digest_file(h, path)
+    return h.hexdigest()
+
+
 def cache_key(sub: Submission, limits: Limits, lang: str = i18n.DEFAULT, fresh: str = "") -> str:
     """What a cached result depends on; any change to one of these grades the submission again:
     the grader version and limits, the engine's code, the notebook's key and recorded expected
@@ -115,9 +125,7 @@ def cache_key(sub: Submission, limits: Limits, lang: str = i18n.DEFAULT, fresh: 
     h = hashlib.sha256(f"grader {GRADER_VERSION} {json.dumps(limits.as_dict(), sort_keys=True)}".encode())
     h.update(f"lang {lang}".encode())
     h.update(f"fresh {fresh}".encode())
-    for path in engine_files():
-        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        _digest_file(h, path)
+    h.update(_engine_digest().encode())
     for path in (answer_keys.KEYS_DIR / f"{sub.notebook}.yml", answer_keys.expected_path(sub.notebook),
                  *language_files(sub.notebook, lang)):
         h.update(path.name.encode())

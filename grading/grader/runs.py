@@ -10,6 +10,7 @@ the cached answers in seconds, without starting a kernel.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -41,6 +42,16 @@ def execution_files() -> list[Path]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def execution_digest() -> str:
+    """`execution_files` hashed once per process."""
+    h = hashlib.sha256()
+    for path in execution_files():
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        _update(h, path)
+    return h.hexdigest()
+
+
 def _update(h, path: Path | None) -> None:
     if path is None or not path.exists():
         h.update(b"<none>")
@@ -64,9 +75,7 @@ def data_digest(course: Path) -> str:
 def run_digest(sub: Submission, limits: Limits, names: list[str], lang: str, data: str) -> str:
     h = hashlib.sha256(f"run {RUN_VERSION} {json.dumps(limits.as_dict(), sort_keys=True)} {lang} {data}".encode())
     h.update(json.dumps(sorted(names)).encode())
-    for path in execution_files():
-        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        _update(h, path)
+    h.update(execution_digest().encode())
     for label, path in (("ipynb", sub.ipynb), ("answers", sub.answers)):
         h.update(label.encode())
         _update(h, path)
