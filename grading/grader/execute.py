@@ -226,7 +226,15 @@ def _pid_client(process: _Forked):
 
         is_alive = _async_is_alive
 
-    return PidClient()
+    return PidClient(context=_zmq_context())
+
+
+def _zmq_context():
+    """One ZeroMQ context for every kernel client of this process.  A client that makes its own
+    destroys it when garbage-collected, and that can block forever (seen after Ctrl-C while kernels
+    were starting); sockets are closed by `Kernel.shutdown` instead."""
+    import zmq.asyncio
+    return zmq.asyncio.Context.instance()
 
 
 _WALLS: dict = {}
@@ -298,7 +306,7 @@ async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zyg
         with open(root / "kernel.log", "wb") as log:
             await km.start_kernel(cwd=str(cwd), env=child_env, extra_arguments=args,
                                   stdout=subprocess.DEVNULL, stderr=log, stdin=subprocess.DEVNULL)
-        kc = km.client()
+        kc = km.client(context=_zmq_context())
     kc.start_channels()
     kc.allow_stdin = False  # input() fails at once (StdinNotImplementedError) instead of waiting
     kernel = Kernel(km, kc, root, cwd)

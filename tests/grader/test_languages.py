@@ -307,7 +307,7 @@ def test_the_command_line_forces_chinese(run):
                            "--notebooks", TINY, "--keys", str(run["keys"]), "--lang", "zh-CN", "--jobs", "2"],
                           cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert "新评分3份" in proc.stdout and "预计还需" in proc.stdout
+    assert "新评分3份" in proc.stdout and "约剩" in proc.stdout  # the progress display, in Chinese
     assert "missing from font" not in proc.stderr
     _book, results, pages = _read(out)
     assert "<html lang='zh-CN'>" in pages["alice"] and "alice的作业反馈" in pages["alice"]
