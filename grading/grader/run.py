@@ -85,15 +85,6 @@ class Summary:
 
 # -- the cache ---------------------------------------------------------------------------
 
-def _digest_file(h, path: Path | None) -> None:
-    if path is None:
-        h.update(b"<none>")
-        return
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-
-
 def engine_files() -> list[Path]:
     """Every file of the grading package except the keys (hashed per notebook)."""
     return sorted(p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
@@ -110,11 +101,7 @@ def language_files(notebook: str, lang: str) -> list[Path]:
 @functools.lru_cache(maxsize=None)
 def _engine_digest() -> str:
     """The grading package's code, hashed once per process (not once per submission)."""
-    h = hashlib.sha256()
-    for path in engine_files():
-        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        _digest_file(h, path)
-    return h.hexdigest()
+    return runs.code_digest(engine_files())
 
 
 def cache_key(sub: Submission, limits: Limits, lang: str = i18n.DEFAULT, fresh: str = "") -> str:
@@ -129,13 +116,8 @@ def cache_key(sub: Submission, limits: Limits, lang: str = i18n.DEFAULT, fresh: 
     for path in (answer_keys.KEYS_DIR / f"{sub.notebook}.yml", answer_keys.expected_path(sub.notebook),
                  *language_files(sub.notebook, lang)):
         h.update(path.name.encode())
-        _digest_file(h, path if path.exists() else None)
-    for label, path in (("ipynb", sub.ipynb), ("answers", sub.answers)):
-        h.update(label.encode())
-        _digest_file(h, path)
-    for src, rel in sorted(sub.files, key=lambda f: f[1]):
-        h.update(rel.encode())
-        _digest_file(h, src)
+        runs.digest_file(h, path)
+    runs.submission_digest(h, sub)
     return h.hexdigest()
 
 

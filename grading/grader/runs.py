@@ -42,17 +42,32 @@ def execution_files() -> list[Path]:
     return found
 
 
-@functools.lru_cache(maxsize=None)
-def execution_digest() -> str:
-    """`execution_files` hashed once per process."""
+def code_digest(paths) -> str:
+    """Files of the grading package, by name and content."""
     h = hashlib.sha256()
-    for path in execution_files():
+    for path in paths:
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        _update(h, path)
+        digest_file(h, path)
     return h.hexdigest()
 
 
-def _update(h, path: Path | None) -> None:
+@functools.lru_cache(maxsize=None)
+def execution_digest() -> str:
+    """`execution_files` hashed once per process (not once per submission)."""
+    return code_digest(execution_files())
+
+
+def submission_digest(h, sub: Submission) -> None:
+    """Every file of a submission, by name and content, into `h`."""
+    for label, path in (("ipynb", sub.ipynb), ("answers", sub.answers)):
+        h.update(label.encode())
+        digest_file(h, path)
+    for src, rel in sorted(sub.files, key=lambda f: f[1]):
+        h.update(rel.encode())
+        digest_file(h, src)
+
+
+def digest_file(h, path: Path | None) -> None:
     if path is None or not path.exists():
         h.update(b"<none>")
         return
@@ -68,7 +83,7 @@ def data_digest(course: Path) -> str:
     for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if path.is_file() and path.suffix in (".csv", ".yml", ".json"):
             h.update(path.relative_to(folder).as_posix().encode())
-            _update(h, path)
+            digest_file(h, path)
     return h.hexdigest()
 
 
@@ -76,12 +91,7 @@ def run_digest(sub: Submission, limits: Limits, names: list[str], lang: str, dat
     h = hashlib.sha256(f"run {RUN_VERSION} {json.dumps(limits.as_dict(), sort_keys=True)} {lang} {data}".encode())
     h.update(json.dumps(sorted(names)).encode())
     h.update(execution_digest().encode())
-    for label, path in (("ipynb", sub.ipynb), ("answers", sub.answers)):
-        h.update(label.encode())
-        _update(h, path)
-    for src, rel in sorted(sub.files, key=lambda f: f[1]):
-        h.update(rel.encode())
-        _update(h, src)
+    submission_digest(h, sub)
     return h.hexdigest()
 
 
