@@ -214,6 +214,7 @@ class _Item:
     lang: str
     runs: runs.RunRecord   # its cached runs
     fresh: str = ""        # fresh.digest for its notebook ("" when fresh-data grading is off)
+    transient: bool = False  # its kernel could not start: graded again by the next run
 
     @property
     def names(self) -> list[str]:
@@ -257,6 +258,7 @@ async def _judge_one(item: _Item, executor: Executor | None, opts: Options, summ
                              .format(error=f"{type(exc).__name__}: {exc}"))
             summary.executed += 1
             item.runs.keep(log)
+            item.transient = bool(log.start_error)
         summary.seconds[(sub.trainee, sub.notebook)] = time.monotonic() - started
         result = submission_result(sub, key, Attempt(nb, nb_notes, saved, ans_notes, log), opts.limits,
                                    item.reference)
@@ -319,7 +321,8 @@ async def _run(todo: list[_Item], opts: Options, summary: Summary, progress, fre
             result = await _grade_one(item, executor, opts, summary, progress, fresh)
         path = cache_path(opts.out, item.sub.trainee, item.sub.notebook)
         try:
-            write_json(path, {"hash": item.digest, "result": result})
+            # a kernel that could not start may start next time: the row is written, never reused
+            write_json(path, {"hash": "" if item.transient else item.digest, "result": result})
         except (ValueError, TypeError, RecursionError) as exc:  # a result that cannot be stored still gets a row
             with i18n.use(item.lang):
                 write_json(path, {"hash": item.digest, "result": failed_result(
