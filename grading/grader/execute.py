@@ -276,6 +276,17 @@ def _copy_data(course: Path, target: Path) -> None:
                         ignore=shutil.ignore_patterns("generator", "__pycache__", "*.py", "*.md"))
 
 
+# A Unix socket's path holds at most 107 bytes; jupyter_client appends "-N" to the ipc name.
+_MAX_IPC_PATH = 100
+
+
+def _channels(root: Path) -> tuple[str, str]:
+    """The kernel's transport: Unix sockets in its own folder (no ports to race for), or local TCP
+    when that folder's path is too long for a socket (a deep TMPDIR)."""
+    ipc = str(root / "ipc")
+    return ("ipc", ipc) if len(os.fsencode(ipc)) + 2 <= _MAX_IPC_PATH else ("tcp", "127.0.0.1")
+
+
 async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zygote: Zygote | None = None,
                        walled: dict | None = None) -> Kernel:
     root = Path(tempfile.mkdtemp(prefix="k-", dir=scratch))
@@ -290,17 +301,18 @@ async def start_kernel(limits: Limits, env: dict, scratch: Path, preload=(), zyg
     if walled:  # it keeps its own folder (its work, its data, its connection files) and nothing else
         child_env[WALLS_ENV] = json.dumps({**walled, "keep": os.path.realpath(root)})
     args = ["--HistoryManager.hist_file=:memory:", "--quiet"]
+    transport, ip = _channels(root)
     if zygote is not None:
         from jupyter_client.connect import write_connection_file
-        connection, _port = write_connection_file(str(root / "connection.json"), transport="ipc",
-                                              ip=str(root / "ipc"), key=secrets.token_hex(16).encode())
+        connection, _port = write_connection_file(str(root / "connection.json"), transport=transport,
+                                              ip=ip, key=secrets.token_hex(16).encode())
         pid = await zygote.fork({"argv": ["-f", connection, *args], "cwd": str(cwd), "env": child_env,
                                  "memory_mb": limits.memory_mb, "log": str(root / "kernel.log")})
         km = _Forked(pid)
         kc = _pid_client(km)
         kc.load_connection_file(connection)
     else:
-        km = _kernel_manager_class()(kernel_name="python3", transport="ipc", ip=str(root / "ipc"))
+        km = _kernel_manager_class()(kernel_name="python3", transport=transport, ip=ip)
         km.memory_mb = limits.memory_mb
         km.connection_file = str(root / "connection.json")
         with open(root / "kernel.log", "wb") as log:

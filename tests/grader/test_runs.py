@@ -56,6 +56,30 @@ def test_two_runs_give_a_byte_identical_gradebook(tmp_path, monkeypatch):
     assert third.graded == 1 and third.cached == 3
 
 
+def test_a_deep_temporary_folder_still_grades(tmp_path, monkeypatch):
+    # A Unix socket's path holds 107 bytes: kernels in a deep TMPDIR talk over local TCP instead.
+    import tempfile
+
+    keys = tiny_keys(tmp_path)
+    subs = tiny_class(tmp_path, keys, n=2)
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    forked = grade(Options(subs, tmp_path / "a", [TINY], jobs=1, limits=LIMITS, keys=keys, quiet=True))
+    from grading.grader import execute
+
+    async def no_factory(self):
+        return False
+
+    monkeypatch.setattr(execute.Zygote, "start", no_factory)
+    started = grade(Options(subs, tmp_path / "b", [TINY], jobs=1, limits=LIMITS, keys=keys, quiet=True))
+    assert forked.graded == started.graded == 2
+    for out in ("a", "b"):
+        book = (tmp_path / out / "gradebook.csv").read_text(encoding="utf-8")
+        assert "t00,1,0,1,2,2,3," in book and "could not start" not in (tmp_path / out / "results.csv").read_text(
+            encoding="utf-8"), book
+
+
 def _kernels_under(folder: Path) -> list[int]:
     """Processes (kernels, the kernel factory) whose working directory is inside `folder`."""
     pids = []
@@ -96,7 +120,7 @@ def test_an_interrupted_run_resumes_and_leaves_no_kernels(tmp_path):
     assert _kernels_under(scratch) == []
     done = len([p for p in (out / "cache").rglob("*.json")  # results a re-run reuses (not a kernel that failed to start)
                 if not p.name.endswith(".run.json") and json.loads(p.read_text(encoding="utf-8"))["hash"]])
-    assert 1 <= done < 5
+    assert 1 <= done < 5, (err, [p.read_text(encoding="utf-8")[:3000] for p in (out / "cache").rglob("*.json")])
     resumed = grade(Options(subs, out, [TINY], jobs=2, limits=ROOMY, keys=keys, quiet=True))
     assert resumed.cached == done and resumed.graded == 5 - done
     clean = grade(Options(subs, tmp_path / "clean", [TINY], jobs=2, limits=ROOMY, keys=keys, quiet=True))
