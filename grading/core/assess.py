@@ -12,6 +12,7 @@ from .status import CORRECT, ERROR, INCORRECT, INVALID, PARTIAL, SUBMITTED, UNAN
 from .widget_models import WIDGET_RULES
 
 RECORD_ENV = "GRADING_RECORD_TO"  # set by `python -m grading keys` while running a master
+BATCH_ENV = "GRADING_BATCH"  # set in the grader's kernels: it judges the answers itself, after the run
 
 # A rule's texts a person reads (translated from the key's catalogue); the rest is data.
 RULE_TEXTS = tuple(sorted(keys.RULE_TEXT_FIELDS))

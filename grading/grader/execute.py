@@ -6,15 +6,15 @@
   notebook's folder) and environment.  If the zygote cannot be used, each
   kernel is started as a new `inkernel/sandbox.py` process instead.  A `KernelPool`
   keeps the next kernels starting while others run.
-- Cells run through nbclient, continuing past errors, with a per-cell time
-  limit (the cell is interrupted) and a per-notebook limit (the kernel is
-  killed), an output cap per cell (the excess is discarded, never stored), and
-  detection of a kernel that dies.  A cell that killed the kernel, ran past the
+- The whole notebook runs in one request (`inkernel/driver.py`: no round trip
+  per cell), continuing past errors, with a per-cell time limit (the cell is
+  interrupted), a per-notebook limit (the kernel is killed), an output cap per
+  cell (output is counted, never stored), and detection of a kernel that dies.  A cell that killed the kernel, ran past the
   notebook limit or ran out of memory is skipped on a fresh kernel (at most
   MAX_ATTEMPTS runs), so the answers after it still count.
-- Afterwards the grader's own code (`inkernel/extract.py` with a fresh copy of
-  `core/canon.py`, shipped as source text) writes each answer variable as JSON to a
-  file the grader chose.  Judging happens in the grader's process.
+- In the same request, after the cells, the grader's own code (`inkernel/extract.py`
+  with a fresh copy of `core/canon.py`, shipped as source text) writes each answer
+  variable as JSON to a file the grader chose.  Judging happens in the grader's process.
 """
 from __future__ import annotations
 
@@ -34,15 +34,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.assess import RECORD_ENV
+from ..core.assess import BATCH_ENV, RECORD_ENV
 from ..core.i18n import _
 from ..core.paths import PACKAGE_DIR
+from .inkernel.driver import MARKER as DRIVER_MARKER
 from .submissions import MAX_NOTEBOOK_BYTES
 
 # The code that runs inside a submission's kernel: started as a script, or sent as source text.
 INKERNEL = PACKAGE_DIR / "grader" / "inkernel"
 SANDBOX = INKERNEL / "sandbox.py"
 EXTRACT_SOURCES = (PACKAGE_DIR / "core" / "canon.py", INKERNEL / "extract.py")
+DRIVER_SOURCE = INKERNEL / "driver.py"
 MAX_ATTEMPTS = 3
 # Libraries a kernel may import before the notebook runs, in a safe import order.
 WALLS_ENV = "CK_WALLS"  # read by sandbox.py: what the kernel must not see
@@ -140,7 +142,7 @@ def kernel_env(course: Path) -> dict:
            if k not in (RECORD_ENV, WALLS_ENV, "GRADING_ANSWERS_DIR", "JPY_PARENT_PID")}
     env.update({"COURSE_ROOT": str(course), "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
                 "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-                "MPLBACKEND": "agg", "PYTHONWARNINGS": "ignore"})
+                "MPLBACKEND": "agg", "PYTHONWARNINGS": "ignore", BATCH_ENV: "1"})
     return env
 
 
@@ -450,74 +452,20 @@ class KernelPool:
 
 # -- executing a notebook ----------------------------------------------------------------
 
-def _client_class():
-    from nbclient import NotebookClient
-
-    class LimitedClient(NotebookClient):
-        """nbclient without stored outputs: counts output bytes, records timeouts."""
-
-        def __init__(self, *a, log: RunLog, cap: int, **kw):
-            super().__init__(*a, **kw)
-            self.run_log, self.cap, self.sizes, self.index = log, cap, {}, -1
-
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            size = len(content.get("text", "")) + sum(len(str(v)) for v in (content.get("data") or {}).values())
-            self.sizes[cell_index] = self.sizes.get(cell_index, 0) + size
-            if self.sizes[cell_index] > self.cap and cell_index not in self.run_log.overflow:
-                self.run_log.overflow.append(cell_index)
-            return None  # nothing is kept: the grader needs values, not outputs
-
-        async def _async_handle_timeout(self, timeout, cell=None):
-            if self.index not in self.run_log.timeouts:
-                self.run_log.timeouts.append(self.index)
-            return await super()._async_handle_timeout(timeout, cell)
-
-    return LimitedClient
-
-
-class _Run:
-    """One attempt: which cell is running, and whether the grader stopped it on purpose."""
-
-    def __init__(self):
-        self.current: int | None = None
-        self.stopped = False
-
-
-async def _run_cells(kernel: Kernel, nb, limits: Limits, log: RunLog, skip: set, run: _Run) -> None:
-    from nbclient.exceptions import DeadKernelError
-    client = _client_class()(nb, km=kernel.km, log=log, cap=limits.max_output_kb * 1024,
-                             timeout_func=lambda cell: limits.cell_timeout, interrupt_on_timeout=True,
-                             allow_errors=True,
-                             store_widget_state=False, record_timing=False, iopub_timeout=2,
-                             coalesce_streams=False)
-    client.kc = kernel.kc
-    replies: list = []
-
-    async def keep(cell, cell_index, execute_reply):
-        replies.append(execute_reply)
-
-    client.on_cell_executed = keep
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or not cell.source.strip():
-            continue
-        if index in skip:
-            log.skipped.append(index)
-            continue
-        run.current = client.index = index
-        replies.clear()
-        try:
-            await client.async_execute_cell(cell, index, execution_count=index + 1)
-        except DeadKernelError:
-            if not run.stopped:
-                log.died.append(index)
-            return
-        content = (replies[0] or {}).get("content", {}) if replies else {}
-        if content.get("status") == "error":
-            log.errors.append([index, str(content.get("ename", "Error")), str(content.get("evalue", ""))[:300]])
-            if content.get("ename") == "MemoryError" and index not in log.memory:
-                log.memory.append(index)
-    run.current = None
+def _driver_code(cells: list[tuple[int, str]], progress: Path) -> str:
+    """The request that runs a notebook's `cells` (index, source) in the kernel: inkernel/driver.py."""
+    tag = secrets.token_hex(4)
+    return (f"def __ck_run_{tag}():\n"
+            f"    import types\n"
+            f"    driver = types.ModuleType('_ck_driver_{tag}')\n"
+            f"    exec(compile({DRIVER_SOURCE.read_text(encoding='utf-8')!r}, '_ck_driver_{tag}', 'exec'), "
+            f"driver.__dict__)\n"
+            f"    driver.run(get_ipython(), {cells!r}, {str(progress)!r})\n"
+            f"try:\n"
+            f"    __ck_run_{tag}()\n"
+            f"except BaseException:\n"  # whatever the notebook did to the driver, its answers are read
+            f"    pass\n"
+            f"del __ck_run_{tag}\n")
 
 
 def _extract_code(names: list[str], out: Path) -> str:
@@ -537,9 +485,75 @@ def _extract_code(names: list[str], out: Path) -> str:
         f"del __ck_grade_{tag}\n")
 
 
-async def _extract(kernel: Kernel, names: list[str], limits: Limits, log: RunLog) -> None:
-    out = kernel.root / f"answers-{secrets.token_hex(8)}.jsonl"
-    reply = await _run_silent(kernel, _extract_code(names, out), max(5.0, limits.cell_timeout))
+class _Progress:
+    """The driver's progress file, read as it grows: which cell runs, and how each one ended."""
+
+    def __init__(self, path: Path):
+        self.path, self.offset, self.rest = path, 0, b""
+        self.current: int | None = None   # the cell running now
+        self.last: int | None = None      # the last cell that started
+        self.since = time.monotonic()     # when the current cell (or the extraction) started
+        self.cells_done = False
+        self.ended: set = set()
+
+    def read(self, log: RunLog) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.offset)
+                chunk = fh.read()
+        except FileNotFoundError:
+            return
+        self.offset += len(chunk)
+        *lines, self.rest = (self.rest + chunk).split(b"\n")
+        for raw in lines:
+            try:
+                line = json.loads(raw)
+            except ValueError:
+                continue
+            if "start" in line:
+                self.current = self.last = int(line["start"])
+                self.since = time.monotonic()
+            elif "end" in line:
+                index = int(line["end"])
+                self.current = None
+                if index in self.ended:
+                    continue
+                self.ended.add(index)
+                if "ename" in line:
+                    log.errors.append([index, str(line["ename"]), str(line.get("evalue", ""))[:300]])
+                    if line["ename"] == "MemoryError" and index not in log.memory:
+                        log.memory.append(index)
+            elif line.get("cells_done"):
+                self.cells_done, self.current, self.since = True, None, time.monotonic()
+
+
+async def _count_output(kc, msg_id: str, cap: int, log: RunLog) -> None:
+    """Each cell's output size, from the kernel's messages (nothing is kept): cells past `cap` are
+    noted.  Returns when the kernel says it is idle after the request."""
+    sizes: dict = {}
+    cell = None
+    while True:
+        try:
+            msg = await kc.get_iopub_msg(timeout=0.5)
+        except queue.Empty:
+            continue
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        content = msg.get("content") or {}
+        if msg.get("msg_type") == "status" and content.get("execution_state") == "idle":
+            return
+        data = content.get("data") or {}
+        if DRIVER_MARKER in data:
+            with contextlib.suppress(TypeError, ValueError):
+                cell = int(data[DRIVER_MARKER])
+            continue
+        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values())
+        sizes[cell] = sizes.get(cell, 0) + size
+        if cell is not None and sizes[cell] > cap and cell not in log.overflow:
+            log.overflow.append(cell)
+
+
+def _read_answers(out: Path, names: list[str], reply: dict | None, log: RunLog) -> None:
     lines = []
     if out.exists():
         for text in out.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -554,7 +568,7 @@ async def _extract(kernel: Kernel, names: list[str], limits: Limits, log: RunLog
             log.answers[line["name"]] = {k: v for k, v in line.items() if k != "name"}
     if any(line.get("done") for line in lines):
         return
-    if reply is None:
+    if reply is None or reply["content"].get("status") != "error":
         missing = [n for n in names if n not in log.answers]
         log.extract_error = (_("reading the answers took too long or stopped the kernel (at `{name}`)")
                              .format(name=missing[0]) if missing
@@ -566,23 +580,63 @@ async def _extract(kernel: Kernel, names: list[str], limits: Limits, log: RunLog
 
 
 async def _attempt(kernel: Kernel, nb, names, limits: Limits, log: RunLog, skip: set) -> bool:
-    """Run every cell, then extract; False when the kernel died or ran out of time."""
-    run = _Run()
-    task = asyncio.ensure_future(_run_cells(kernel, nb, limits, log, skip, run))
-    done, _pending = await asyncio.wait({task}, timeout=limits.timeout)
-    if not done:
-        run.stopped = True
-        log.stalled.append(run.current)
-        with contextlib.suppress(Exception):
-            await kernel.km.shutdown_kernel(now=True)
-        task.cancel()
+    """Run every cell, then extract, in one request; False when the kernel died or ran out of time.
+
+    A cell past `cell_timeout` is interrupted and the next one runs; past `timeout` for the
+    whole notebook, or a kernel that dies, ends the attempt (the caller may retry without
+    that cell)."""
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        if index in skip:
+            log.skipped.append(index)
+        else:
+            cells.append((index, cell.source))
+    token = secrets.token_hex(8)
+    progress, out = _Progress(kernel.root / f"progress-{token}.jsonl"), kernel.root / f"answers-{token}.jsonl"
+    msg_id = kernel.kc.execute(_driver_code(cells, progress.path) + _extract_code(names, out),
+                               silent=True, store_history=False, allow_stdin=False)
+    counting = asyncio.ensure_future(_count_output(kernel.kc, msg_id, limits.max_output_kb * 1024, log))
+    started, interrupted, reply = time.monotonic(), set(), None
+    try:
+        while reply is None:
+            try:
+                msg = await kernel.kc.get_shell_msg(timeout=0.1)
+            except queue.Empty:
+                msg = None
+            if msg is not None and msg["parent_header"].get("msg_id") == msg_id:
+                reply = msg
+            progress.read(log)
+            if reply is not None:
+                break
+            now = time.monotonic()
+            if not progress.cells_done:
+                if now - started > limits.timeout:
+                    log.stalled.append(progress.current)
+                    with contextlib.suppress(Exception):
+                        await kernel.km.shutdown_kernel(now=True)
+                    return False
+                current = progress.current
+                if current is not None and current not in interrupted and now - progress.since > limits.cell_timeout:
+                    interrupted.add(current)
+                    log.timeouts.append(current)
+                    with contextlib.suppress(Exception):
+                        await kernel.km.interrupt_kernel()
+            elif now - progress.since > max(5.0, limits.cell_timeout):
+                break  # reading the answers hangs: what was read so far is kept
+            if msg is None and not await kernel.km.is_alive():
+                if not progress.cells_done:
+                    log.died.append(progress.current if progress.current is not None else progress.last)
+                    return False
+                break
+        if reply is not None:  # the last output arrives just after the reply
+            await asyncio.wait({counting}, timeout=2)
+    finally:
+        counting.cancel()
         with contextlib.suppress(BaseException):
-            await task
-        return False
-    task.result()
-    if run.current is not None:  # the kernel died in that cell
-        return False
-    await _extract(kernel, names, limits, log)
+            await counting
+    _read_answers(out, names, reply, log)
     return True
 
 

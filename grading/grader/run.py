@@ -80,6 +80,7 @@ class Summary:
     seconds: dict = field(default_factory=dict)  # (trainee, notebook) -> seconds of execution
     workers: dict = field(default_factory=dict)  # where it ran ("local", a worker's address) -> [notebooks, seconds]
     fresh_seconds: float = 0.0   # of which on fresh data, plus drawing the data and the masters' runs
+    output_seconds: float = 0.0  # writing the gradebook, feedback pages and report
     out: Path | None = None
 
 
@@ -453,5 +454,7 @@ def _grade(opts: Options) -> Summary:
                                          "similarity": opts.similarity, "course": str(opts.course),
                                          "fresh": fresh.as_dict() if fresh else None,
                                          "keys": str(Path(opts.keys).resolve()) if opts.keys else None})
+        started = time.monotonic()
         write_outputs(opts.out, i18n.language(), force=opts.force)
+        summary.output_seconds = time.monotonic() - started
     return summary

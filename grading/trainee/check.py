@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..core import keys
-from ..core.assess import RECORD_ENV, assess
+from ..core.assess import BATCH_ENV, RECORD_ENV, assess
 from ..core.canon import to_data
 from ..core.i18n import _, join, key_text
 from ..core.rules import Verdict
@@ -112,6 +112,8 @@ def note_help(notebook: str, exercise_id: str, **seen) -> None:
 
 def check(exercise_id: str, value=...) -> CheckResult:
     """Check `value` as the answer to `exercise_id`; never raises on a bad answer."""
+    if os.environ.get(BATCH_ENV):  # the grader's kernel: judging and saving here would be wasted work
+        return CheckResult(str(exercise_id), Verdict(SUBMITTED, 0.0, ""))
     found = lookup(exercise_id)
     if isinstance(found, CheckResult):
         return found

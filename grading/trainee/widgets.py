@@ -10,9 +10,10 @@ language, so a trainee who switches language keeps their work.
 """
 from __future__ import annotations
 
+import os
 import re
 
-from ..core.assess import assess
+from ..core.assess import BATCH_ENV, assess
 from ..core.canon import to_data
 from ..core.i18n import N_, _, join, ngettext
 from ..core.length import shown_length
@@ -456,6 +457,8 @@ VIEWS = {"choose-one": ChooseOneView, "choose-many": ChooseManyView, "buckets": 
 
 def show(exercise_id: str):
     """The widget for a widget exercise, with any saved answer restored."""
+    if os.environ.get(BATCH_ENV):  # the grader's kernel: widget answers are read from the answers file
+        return None
     found = lookup(exercise_id)
     if isinstance(found, CheckResult):
         return found
