@@ -73,8 +73,20 @@ def _plot_fonts() -> None:
         _fonts_ready = use_course_fonts() or True
 
 
+def _draw_once() -> None:
+    """With the inline backend, pyplot draws every changed figure after each cell, and then the
+    backend draws it again to send it: the first drawing is never seen (a fifth of a module's
+    Run All). Sending is left; drawing is all it needs."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and getattr(pyplot, "_REPL_DISPLAYHOOK", None) is getattr(
+            getattr(pyplot, "_ReplDisplayHook", None), "IPYTHON", False):
+        if "inline" in str(sys.modules["matplotlib"].get_backend()).lower():
+            pyplot.uninstall_repl_displayhook()
+
+
 def _before_each_cell(*_args) -> None:
     _plot_fonts()
+    _draw_once()
 
 
 _fonts_ready = False
