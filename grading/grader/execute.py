@@ -452,6 +452,9 @@ class KernelPool:
 
 # -- executing a notebook ----------------------------------------------------------------
 
+DONE = "__ck_cells_done"  # set by the driver's request: False when it stopped before an `await` cell
+
+
 def _driver_code(cells: list[tuple[int, str]], progress: Path) -> str:
     """The request that runs a notebook's `cells` (index, source) in the kernel: inkernel/driver.py."""
     tag = secrets.token_hex(4)
@@ -460,15 +463,16 @@ def _driver_code(cells: list[tuple[int, str]], progress: Path) -> str:
             f"    driver = types.ModuleType('_ck_driver_{tag}')\n"
             f"    exec(compile({DRIVER_SOURCE.read_text(encoding='utf-8')!r}, '_ck_driver_{tag}', 'exec'), "
             f"driver.__dict__)\n"
-            f"    driver.run(get_ipython(), {cells!r}, {str(progress)!r})\n"
+            f"    return driver.run(get_ipython(), {cells!r}, {str(progress)!r})\n"
             f"try:\n"
-            f"    __ck_run_{tag}()\n"
+            f"    {DONE} = __ck_run_{tag}()\n"
             f"except BaseException:\n"  # whatever the notebook did to the driver, its answers are read
-            f"    pass\n"
+            f"    {DONE} = True\n"
             f"del __ck_run_{tag}\n")
 
 
-def _extract_code(names: list[str], out: Path) -> str:
+def _extract_code(names: list[str], out: Path, when: str | None = None) -> str:
+    """The code that writes each of `names` to `out` as JSON lines (only if `when` is true, if given)."""
     canon, extract = (path.read_text(encoding="utf-8") for path in EXTRACT_SOURCES)
     tag = secrets.token_hex(4)
     return (
@@ -481,7 +485,8 @@ def _extract_code(names: list[str], out: Path) -> str:
         f"    canon = load('_ck_canon_{tag}', {canon!r})\n"
         f"    extract = load('_ck_extract_{tag}', {extract!r})\n"
         f"    extract.extract(ns, {names!r}, canon.to_data, {str(out)!r})\n"
-        f"__ck_grade_{tag}(globals())\n"
+        + (f"if globals().pop({when!r}, True):\n    " if when else "")
+        + f"__ck_grade_{tag}(globals())\n"
         f"del __ck_grade_{tag}\n")
 
 
@@ -494,6 +499,7 @@ class _Progress:
         self.last: int | None = None      # the last cell that started
         self.since = time.monotonic()     # when the current cell (or the extraction) started
         self.cells_done = False
+        self.alone: int | None = None     # the driver stopped before this cell (a top-level `await`)
         self.ended: set = set()
 
     def read(self, log: RunLog) -> None:
@@ -523,15 +529,17 @@ class _Progress:
                     log.errors.append([index, str(line["ename"]), str(line.get("evalue", ""))[:300]])
                     if line["ename"] == "MemoryError" and index not in log.memory:
                         log.memory.append(index)
+            elif "alone" in line:
+                self.alone = int(line["alone"])
             elif line.get("cells_done"):
                 self.cells_done, self.current, self.since = True, None, time.monotonic()
 
 
-async def _count_output(kc, msg_id: str, cap: int, log: RunLog) -> None:
+async def _count_output(kc, msg_id: str, cap: int, log: RunLog, cell: int | None = None) -> None:
     """Each cell's output size, from the kernel's messages (nothing is kept): cells past `cap` are
-    noted.  Returns when the kernel says it is idle after the request."""
+    noted.  `cell` is the one running until a driver marker names another.  Returns when the
+    kernel says it is idle after the request."""
     sizes: dict = {}
-    cell = None
     while True:
         try:
             msg = await kc.get_iopub_msg(timeout=0.5)
@@ -579,12 +587,84 @@ def _read_answers(out: Path, names: list[str], reply: dict | None, log: RunLog) 
             error=f"{content.get('ename', 'error')}: {str(content.get('evalue', ''))[:200]}")
 
 
+class _Watch:
+    """One attempt's clock: the notebook's time limit, and which cells were already interrupted."""
+
+    def __init__(self, limits: Limits):
+        self.limits, self.started, self.interrupted = limits, time.monotonic(), set()
+
+
+async def _follow(kernel: Kernel, msg_id: str, progress: _Progress, watch: _Watch, log: RunLog,
+                  cell: int | None = None) -> tuple[dict | None, bool]:
+    """Wait for the reply to one request, enforcing the time limits from the progress file:
+    (the reply or None, False if the kernel died or the notebook ran out of time)."""
+    limits = watch.limits
+    counting = asyncio.ensure_future(_count_output(kernel.kc, msg_id, limits.max_output_kb * 1024, log, cell))
+    reply = None
+    try:
+        while True:
+            try:
+                msg = await kernel.kc.get_shell_msg(timeout=0.1)
+            except queue.Empty:
+                msg = None
+            if msg is not None and msg["parent_header"].get("msg_id") == msg_id:
+                reply = msg
+            progress.read(log)
+            if reply is not None:
+                await asyncio.wait({counting}, timeout=2)  # the last output arrives just after the reply
+                return reply, True
+            now = time.monotonic()
+            if not progress.cells_done:
+                if now - watch.started > limits.timeout:
+                    log.stalled.append(progress.current)
+                    with contextlib.suppress(Exception):
+                        await kernel.km.shutdown_kernel(now=True)
+                    return None, False
+                current = progress.current
+                if current is not None and current not in watch.interrupted and now - progress.since > limits.cell_timeout:
+                    watch.interrupted.add(current)
+                    log.timeouts.append(current)
+                    with contextlib.suppress(Exception):
+                        await kernel.km.interrupt_kernel()
+            elif now - progress.since > max(5.0, limits.cell_timeout):
+                return None, True  # reading the answers hangs: what was read so far is kept
+            if msg is None and not await kernel.km.is_alive():
+                if not progress.cells_done:
+                    log.died.append(progress.current if progress.current is not None else progress.last)
+                    return None, False
+                return None, True
+    finally:
+        counting.cancel()
+        with contextlib.suppress(BaseException):
+            await counting
+
+
+async def _run_alone(kernel: Kernel, index: int, source: str, progress: _Progress, watch: _Watch,
+                     log: RunLog) -> bool:
+    """A cell with a top-level `await`, sent as its own request (the kernel runs it on its event loop);
+    its start and end go into the progress file as the driver's would.  False as for `_follow`."""
+    def note(line: dict) -> None:
+        with open(progress.path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line) + "\n")
+
+    note({"start": index})
+    msg_id = kernel.kc.execute(source, silent=True, store_history=False, allow_stdin=False)
+    reply, alive = await _follow(kernel, msg_id, progress, watch, log, cell=index)
+    if not alive:
+        return False
+    content = (reply or {}).get("content", {})
+    note({"end": index, **({"ename": str(content.get("ename", "Error")), "evalue": str(content.get("evalue", ""))}
+                           if content.get("status") == "error" else {})})
+    progress.read(log)
+    return True
+
+
 async def _attempt(kernel: Kernel, nb, names, limits: Limits, log: RunLog, skip: set) -> bool:
     """Run every cell, then extract, in one request; False when the kernel died or ran out of time.
 
     A cell past `cell_timeout` is interrupted and the next one runs; past `timeout` for the
     whole notebook, or a kernel that dies, ends the attempt (the caller may retry without
-    that cell)."""
+    that cell).  A cell with a top-level `await` is sent on its own, then the rest."""
     cells = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not cell.source.strip():
@@ -595,47 +675,20 @@ async def _attempt(kernel: Kernel, nb, names, limits: Limits, log: RunLog, skip:
             cells.append((index, cell.source))
     token = secrets.token_hex(8)
     progress, out = _Progress(kernel.root / f"progress-{token}.jsonl"), kernel.root / f"answers-{token}.jsonl"
-    msg_id = kernel.kc.execute(_driver_code(cells, progress.path) + _extract_code(names, out),
-                               silent=True, store_history=False, allow_stdin=False)
-    counting = asyncio.ensure_future(_count_output(kernel.kc, msg_id, limits.max_output_kb * 1024, log))
-    started, interrupted, reply = time.monotonic(), set(), None
-    try:
-        while reply is None:
-            try:
-                msg = await kernel.kc.get_shell_msg(timeout=0.1)
-            except queue.Empty:
-                msg = None
-            if msg is not None and msg["parent_header"].get("msg_id") == msg_id:
-                reply = msg
-            progress.read(log)
-            if reply is not None:
-                break
-            now = time.monotonic()
-            if not progress.cells_done:
-                if now - started > limits.timeout:
-                    log.stalled.append(progress.current)
-                    with contextlib.suppress(Exception):
-                        await kernel.km.shutdown_kernel(now=True)
-                    return False
-                current = progress.current
-                if current is not None and current not in interrupted and now - progress.since > limits.cell_timeout:
-                    interrupted.add(current)
-                    log.timeouts.append(current)
-                    with contextlib.suppress(Exception):
-                        await kernel.km.interrupt_kernel()
-            elif now - progress.since > max(5.0, limits.cell_timeout):
-                break  # reading the answers hangs: what was read so far is kept
-            if msg is None and not await kernel.km.is_alive():
-                if not progress.cells_done:
-                    log.died.append(progress.current if progress.current is not None else progress.last)
-                    return False
-                break
-        if reply is not None:  # the last output arrives just after the reply
-            await asyncio.wait({counting}, timeout=2)
-    finally:
-        counting.cancel()
-        with contextlib.suppress(BaseException):
-            await counting
+    watch = _Watch(limits)
+    while True:
+        msg_id = kernel.kc.execute(_driver_code(cells, progress.path) + _extract_code(names, out, when=DONE),
+                                   silent=True, store_history=False, allow_stdin=False)
+        reply, alive = await _follow(kernel, msg_id, progress, watch, log)
+        if not alive:
+            return False
+        if progress.alone is None:
+            break
+        position = next(n for n, (index, _source) in enumerate(cells) if index == progress.alone)
+        index, source = cells[position]
+        progress.alone, cells = None, cells[position + 1:]
+        if not await _run_alone(kernel, index, source, progress, watch, log):
+            return False
     _read_answers(out, names, reply, log)
     return True
 

@@ -61,6 +61,12 @@ class FakeShell:
     def publish(self, data, metadata):
         self.shown.append(data)
 
+    def transform_cell(self, source):
+        return source
+
+    def should_run_async(self, source, transformed_cell, preprocessing_exc_tuple):
+        return source.startswith("await")
+
     def run_cell(self, source, store_history, silent):
         assert silent and not store_history
         self.ran.append(source)
@@ -81,3 +87,12 @@ def test_the_driver_runs_every_cell_and_reports_each_ending(tmp_path):
     assert lines[:4] == [{"start": 1}, {"end": 1}, {"start": 3},
                          {"end": 3, "ename": "ValueError", "evalue": 'bad "value"\nsecond line'}]
     assert {"end": 4} in lines and lines[-3:] == [{"start": 6}, {"end": 6}, {"cells_done": True}]
+
+
+def test_the_driver_stops_before_a_cell_that_needs_the_event_loop(tmp_path):
+    import json
+    shell, progress = FakeShell(), tmp_path / "progress.jsonl"
+    assert driver.run(shell, [(0, "x = 1"), (2, "await something()"), (3, "y = 2")], str(progress)) is False
+    assert shell.ran == ["x = 1"]
+    lines = [json.loads(line) for line in progress.read_text(encoding="utf-8").splitlines()]
+    assert lines == [{"start": 0}, {"end": 0}, {"alone": 2}]

@@ -96,6 +96,8 @@ def build_class(root: Path, keys: Path) -> Path:
     S.write(subs, "dies", TINY, tiny("import os\nos._exit(3)"), ta)
     S.write(subs, "membomb", TINY, tiny("hoard = []\nwhile True:\n    hoard.append(bytearray(10**8))  # 100 MB steps: over 1 GB well inside the cell limit"), ta)
     S.write(subs, "flood", TINY, tiny("print('x' * 10_000_000)"), ta)
+    # a top-level await runs on the kernel's event loop (sent on its own), and the cells after it still run
+    S.write(subs, "awaits", TINY, S.code_notebook("import asyncio\nawait asyncio.sleep(0.01)\nx = 42", "y = 7"), ta)
     return subs
 
 
@@ -246,6 +248,10 @@ def test_invalid_answers_file_is_reported(run):
 def test_runaway_code_is_contained_and_the_rest_still_counts(run, trainee, says):
     assert says in notes(run, trainee)
     assert total(run, trainee, TINY) == 3  # x and y before and after the bad cell, and the widget
+
+
+def test_a_cell_with_top_level_await_runs_like_any_other(run):
+    assert total(run, "awaits", TINY) == 3 and "error" not in notes(run, "awaits")
 
 
 def test_stdin_is_an_error_not_a_hang(run):

@@ -8,7 +8,9 @@ kernel died.  Before each cell a marker goes out with the kernel's messages, so 
 grader counts each cell's output on its own.
 
 Cells run silently (no echo of the last expression is formatted: nobody reads it)
-and without history.  The grader loads this file as source text under a private
+and without history.  A cell with a top-level `await` needs the kernel's own event
+loop, which this request is already running: the driver stops before it (a line
+`{"alone": i}`) and the grader sends that cell on its own, then the rest.  The grader loads this file as source text under a private
 name: nothing here may import from `grading`, which the notebook may have changed.
 """
 
@@ -16,7 +18,8 @@ MARKER = "application/x-ck-cell"
 
 
 def run(shell, cells, progress_path):
-    """Run each (index, source) in `cells` in the notebook's namespace; never raises for a cell."""
+    """Run each (index, source) in `cells` in the notebook's namespace; never raises for a cell.
+    True when every cell ran, False when it stopped before one that needs the event loop."""
     import os
 
     fd = os.open(progress_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -32,6 +35,9 @@ def run(shell, cells, progress_path):
             # next cell (or this one, if it had not started).
             try:
                 index, source = cells[position]
+                if not ran and _needs_loop(shell, source):
+                    note('{"alone":%d}' % index)
+                    return False
                 if not ran:
                     publish(data={MARKER: str(index)}, metadata={})
                     note('{"start":%d}' % index)
@@ -49,8 +55,18 @@ def run(shell, cells, progress_path):
                     note('{"end":%d}' % cells[position][0])
                     position, ran = position + 1, False
         note('{"cells_done":true}')
+        return True
     finally:
         os.close(fd)
+
+
+def _needs_loop(shell, source):
+    """Does IPython run this cell as a coroutine (a top-level `await`)?"""
+    try:
+        transformed = shell.transform_cell(source)
+        return bool(shell.should_run_async(source, transformed_cell=transformed, preprocessing_exc_tuple=None))
+    except Exception:  # a cell IPython cannot even transform fails the same way when it runs
+        return False
 
 
 def _said(error):
