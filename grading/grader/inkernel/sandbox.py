@@ -169,6 +169,12 @@ def _unshadow() -> None:
         del sys.path[0]
 
 
+def _no_debugger() -> None:
+    """A grading kernel is never debugged: without debugpy (ipykernel's debugger is off when it
+    cannot import it) a kernel starts 0.4 s sooner and its cells run faster."""
+    sys.modules["debugpy"] = None
+
+
 def main(argv: list[str]) -> None:
     memory_mb = 0
     if argv[:1] == ["--memory-mb"]:
@@ -178,6 +184,7 @@ def main(argv: list[str]) -> None:
     _walls_from_env()
     apply_limits(memory_mb)
     _unshadow()
+    _no_debugger()
     sys.argv = ["ipykernel_launcher", *argv]
     from ipykernel import kernelapp
     kernelapp.launch_new_instance()
@@ -215,6 +222,7 @@ def zygote(modules: list[str]) -> None:
     import signal
     import threading
     _unshadow()
+    _no_debugger()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grader, which stops us
     for name in modules:
         try:
@@ -222,7 +230,19 @@ def zygote(modules: list[str]) -> None:
         except Exception:
             pass
     from ipykernel import kernelapp  # noqa: F401  (imported once, here)
+    # What each kernel's start would import after the fork: once, here.
+    for name in ("ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython.core.debugger",
+                 "sqlite3", "psutil", "faulthandler"):
+        try:
+            __import__(name)
+        except Exception:
+            pass
     threads = threading.active_count()
+    # Everything imported so far is shared by every kernel: out of the garbage collector's sight
+    # (no kernel spends time walking it, nor copies its pages by touching their counts).
+    import gc
+    gc.collect()
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     out = sys.stdout
     out.write(json.dumps({"ready": threads == 1, "threads": threads}) + "\n")
