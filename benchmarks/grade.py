@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -180,6 +181,9 @@ def nbgrader(venv: Path, items, notebooks: list[str], work: Path) -> float | Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=6, help="submissions per notebook (default 6)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure the no-render floor and one worker's cost this many times, alternately, "
+                             "and print the median ratio (the machine's speed drifts between measurements)")
     parser.add_argument("--notebooks", help="comma-separated (default: every module notebook 01-…)")
     parser.add_argument("--nbgrader", default="/tmp/nbg", help="a venv with nbgrader installed (skipped if absent)")
     args = parser.parse_args()
@@ -208,6 +212,14 @@ def main() -> None:
         print(f"per-worker cost against the no-render floor: {w1 / f_none:.2f}x   target <= 1.3x "
               f"({w1 / count:.2f} s/notebook in the worker: waiting for a kernel, the cells, reading the answers; "
               f"the whole run without writing outputs: {(t1 - o1) / f_none:.2f}x)")
+        if args.repeat > 1:
+            ratios = [w1 / f_none]
+            for n in range(1, args.repeat):
+                f_again = floor(items, render=False)
+                _t, _o, w_again = ours(work / "subs", work / f"out1-{n}", 1, notebooks)
+                ratios.append(w_again / f_again)
+            print(f"per-worker cost, {args.repeat} alternate measurements: median {statistics.median(ratios):.2f}x "
+                  f"({', '.join(f'{r:.2f}' for r in ratios)})")
         tf, of, _wf = ours(work / "subs", work / "out-fresh", 2, notebooks, fresh="flag")
         print(f"grade --jobs 2 --fresh-data    {tf:7.1f} s   {tf / count:5.2f} s/notebook "
               f"(of which writing outputs {of:.1f} s)")

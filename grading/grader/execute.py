@@ -50,6 +50,9 @@ MAX_ATTEMPTS = 3
 WALLS_ENV = "CK_WALLS"  # read by sandbox.py: what the kernel must not see
 
 PRELOAD_ORDER = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "ipywidgets", "grading")
+# What a notebook then imports anyway, on its first table or check: the kernel factory imports it too.
+PRELOAD_ALSO = {"pandas": ("pandas.io.formats.html", "pandas.io.formats.string"),
+                "grading": ("yaml", "grading.trainee.check", "grading.trainee.widgets", "grading.trainee.datasets")}
 
 
 @dataclass(frozen=True)
@@ -385,7 +388,9 @@ class KernelPool:
             return None
         async with self.zygote_lock:
             if self.zygote is None:
-                zygote = Zygote(self.env, self.scratch, tuple(m for m in PRELOAD_ORDER if m in self.modules))
+                wanted = [m for m in PRELOAD_ORDER if m in self.modules]
+                zygote = Zygote(self.env, self.scratch,
+                                tuple(wanted + [extra for m in wanted for extra in PRELOAD_ALSO.get(m, ())]))
                 if await zygote.start():
                     self.zygote = zygote
                 else:

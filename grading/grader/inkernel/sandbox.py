@@ -218,6 +218,20 @@ def _child(request: dict) -> None:
     kernelapp.launch_new_instance()
 
 
+def _draw_once() -> None:
+    """A throwaway figure drawn on Agg (no pyplot state): every kernel inherits loaded fonts and a
+    renderer instead of loading them for its first chart."""
+    if "matplotlib" not in sys.modules:
+        return
+    from io import BytesIO
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(2, 2))
+    ax = fig.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    ax.set_title("Warm")
+    fig.savefig(BytesIO(), format="png")
+
+
 def zygote(modules: list[str]) -> None:
     import signal
     import threading
@@ -237,6 +251,7 @@ def zygote(modules: list[str]) -> None:
             __import__(name)
         except Exception:
             pass
+    _draw_once()
     threads = threading.active_count()
     # Everything imported so far is shared by every kernel: out of the garbage collector's sight
     # (no kernel spends time walking it, nor copies its pages by touching their counts).
