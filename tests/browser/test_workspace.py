@@ -10,9 +10,15 @@ pytestmark = pytest.mark.browser
 
 
 def test_opening_and_saving_is_not_a_change(lab, open_notebook, tmp_path):
+    from grading.authoring.workspace import MANIFEST
     fresh = tmp_path / "release"
     release(fresh)
-    sync(fresh, lab.root)  # the server's folder as a workspace: its files are this release
+    # The server's folder as a workspace whose files are exactly this release: what earlier tests
+    # ran and saved there (and their kernels) must not count as the trainee's own work.
+    lab.shutdown_sessions()
+    for path in [lab.root / MANIFEST, *(lab.root / p.relative_to(fresh) for p in fresh.rglob("*.ipynb"))]:
+        path.unlink(missing_ok=True)
+    sync(fresh, lab.root)
     page = open_notebook("00-start-here")
     dirty = page.page.evaluate("""path => { for (const w of window.jupyterapp.shell.widgets('main'))
         if (w.context && w.context.path === path) return w.context.model.dirty; return null; }""", page.path)
