@@ -6,8 +6,8 @@ import pytest
 from grading import load_dataset
 from grading.core import keys as _keys
 from grading.core.canon import to_data
-from grading.core.widget_models import WIDGET_RULES as GRADERS, Scenario, best_path, is_short
-from tests.support.keycheck import judge
+from grading.core.widget_models import WIDGET_RULES as GRADERS, Scenario, best_path
+from tests.support.keycheck import check_quiz, check_short_reflection, judge
 
 D = 0.10
 
@@ -261,18 +261,8 @@ def test_key_account_best_reply_is_not_predictable():
 
 
 def test_loyalty_quiz_right_option_is_not_the_longest():
-    s = spec("value.loyalty")
-    right = next(o for o in s["options"] if o.get("correct"))
-    assert GRADERS["choose-one"](s, to_data(right["text"])).status == "correct"
-    assert max(s["options"], key=lambda o: len(o["text"])) is not right
-    v = GRADERS["choose-one"](s, to_data(s["options"][0]["text"]))
-    assert v.status == "incorrect" and "merely satisfied" in v.message
+    check_quiz("value.loyalty", "merely satisfied")
 
 
 def test_reflection_short_is_listed_not_failed():
-    s = spec("value.my-customers")
-    short = GRADERS["reflection"](s, to_data("Our VIP customers."))
-    assert short.status == "submitted" and "short" in short.message  # a person judges it all the same
-    assert is_short(s, to_data("Our VIP customers."))
-    assert GRADERS["reflection"](s, to_data("word " * 130)).status == "submitted"
-    assert not is_short(s, to_data("我们的大客户" * 40))  # 240 Chinese characters are 120 words
+    check_short_reflection("value.my-customers", "Our VIP customers.")
