@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -460,14 +461,27 @@ class KernelPool:
 DONE = "__ck_cells_done"  # set by the driver's request: False when it stopped before an `await` cell
 
 
+# The start of a request's function: `load` runs in-kernel code from its source text under a private
+# module name, so a notebook that replaced parts of `grading` changes nothing in it.
+_LOADER = ("    import types\n"
+           "    def load(name, source):\n"
+           "        module = types.ModuleType(name)\n"
+           "        exec(compile(source, name, 'exec'), module.__dict__)\n"
+           "        return module\n")
+
+
+@functools.lru_cache(maxsize=None)
+def _source(path: Path) -> str:
+    """In-kernel code as text (read once per process, not once per notebook)."""
+    return path.read_text(encoding="utf-8")
+
+
 def _driver_code(cells: list[tuple[int, str]], progress: Path) -> str:
     """The request that runs a notebook's `cells` (index, source) in the kernel: inkernel/driver.py."""
     tag = secrets.token_hex(4)
     return (f"def __ck_run_{tag}():\n"
-            f"    import types\n"
-            f"    driver = types.ModuleType('_ck_driver_{tag}')\n"
-            f"    exec(compile({DRIVER_SOURCE.read_text(encoding='utf-8')!r}, '_ck_driver_{tag}', 'exec'), "
-            f"driver.__dict__)\n"
+            + _LOADER
+            + f"    driver = load('_ck_driver_{tag}', {_source(DRIVER_SOURCE)!r})\n"
             f"    return driver.run(get_ipython(), {cells!r}, {str(progress)!r})\n"
             f"try:\n"
             f"    {DONE} = __ck_run_{tag}()\n"
@@ -478,16 +492,12 @@ def _driver_code(cells: list[tuple[int, str]], progress: Path) -> str:
 
 def _extract_code(names: list[str], out: Path, when: str | None = None) -> str:
     """The code that writes each of `names` to `out` as JSON lines (only if `when` is true, if given)."""
-    canon, extract = (path.read_text(encoding="utf-8") for path in EXTRACT_SOURCES)
+    canon, extract = (_source(path) for path in EXTRACT_SOURCES)
     tag = secrets.token_hex(4)
     return (
         f"def __ck_grade_{tag}(ns):\n"
-        f"    import types\n"
-        f"    def load(name, source):\n"
-        f"        module = types.ModuleType(name)\n"
-        f"        exec(compile(source, name, 'exec'), module.__dict__)\n"
-        f"        return module\n"
-        f"    canon = load('_ck_canon_{tag}', {canon!r})\n"
+        + _LOADER
+        + f"    canon = load('_ck_canon_{tag}', {canon!r})\n"
         f"    extract = load('_ck_extract_{tag}', {extract!r})\n"
         f"    extract.extract(ns, {names!r}, canon.to_data, {str(out)!r})\n"
         + (f"if globals().pop({when!r}, True):\n    " if when else "")
