@@ -19,6 +19,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # kernels that have imported pandas, matplotlib, seaborn and ipywidgets ahead of time
 # (grading/kernels: the same settings as grading.kernels.SERVER_ARGS).
 WARM_KERNELS := --ServerApp.jpserver_extensions=grading.kernels=True \
+  --ServerApp.kernel_manager_class=grading.kernels.pages.ReadAheadKernelManager \
   --KernelProvisionerFactory.default_provisioner_name=course-warm-kernel
 lab: install workspace
 	lang=$$(cat workspace/.course-lang); \

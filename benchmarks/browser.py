@@ -10,10 +10,12 @@
   kernel is idle, then Run ▸ Run All (`runmenu:run-all`) until every cell ran and every
   widget rendered: the first Run All in the notebook's new kernel ("cold", target <= 6 s),
   then a second one in the same kernel ("warm"); open + cold Run All target <= 30 s.
-- Voila: time from asking for a module's app-mode page until every widget is on it
-  (Voila runs the notebook while rendering), as the trainee gets it from JupyterLab's
-  server (`/voila/render/...`, as `make lab` and the hub serve it; target <= 4 s), and
-  from a standalone `voila` server for comparison.
+- Voila: time from asking for a module's app-mode page until every widget is on it, as
+  the trainee gets it from JupyterLab's server (`/voila/render/...`, as `make lab` and
+  the hub serve it), and from a standalone `voila` server for comparison.  Each page is
+  opened twice: directly, last module first (Voila runs the notebook on request), and
+  in course order after --reading seconds on the page before (target <= 4 s: the
+  server renders the next module's page while the trainee reads, grading/kernels/pages.py).
 - --shots: save a screenshot per module to build/screenshots/bench-*.png.
 
 Prints figures; exits 1 if a target is missed.
@@ -71,28 +73,45 @@ def feedback_latency(nb: LabPage, clicks: int) -> list[float]:
     return times
 
 
-def voila_times(browser, server: Server, where: str, target: float | None, shots: bool) -> bool:
-    """Time to every widget of each module's Voila page; True if all met `target`."""
+def voila_times(browser, server: Server, where: str, target: float | None, shots: bool, reading_s: float) -> bool:
+    """Time to every widget of each module's Voila page, in two visits; True if the course-order ones met `target`.
+
+    Opened directly (last module first): each page runs on request.  In course order, reading each page
+    `reading_s` seconds before the next, as a trainee moving through the course: JupyterLab's server
+    (pages.py) has rendered the next page meanwhile.
+    """
     print(f"\nVoila page to widgets per module, from {where}" + (f" (target <= {target} s)" if target else ""))
+    print(f"{'module':<28} {'direct':>7} {'in order':>9}")
+    modules = module_notebooks()
     page = browser.new_context(viewport=VIEWPORT).new_page()
-    ok = True
+    times: dict[str, dict[str, float]] = {m.stem: {} for m in modules}
+
+    def visit(master: Path, how: str) -> None:
+        n = len(shown_exercises(master))
+        t0 = time.monotonic()
+        page.goto(server.url(f"voila/render/{master.stem}.ipynb"), timeout=180_000)
+        page.wait_for_function("n => document.querySelectorAll('.ck-ex').length >= n", arg=n, timeout=180_000)
+        times[master.stem][how] = time.monotonic() - t0
+        if shots and how == "order":
+            if n:
+                page.locator(".ck-ex").first.scroll_into_view_if_needed()
+            screenshot(page, f"bench-voila-{master.stem}")
+
     try:
-        for master in module_notebooks():
-            n = len(shown_exercises(master))
-            t0 = time.monotonic()
-            page.goto(server.url(f"voila/render/{master.stem}.ipynb"), timeout=180_000)
-            page.wait_for_function("n => document.querySelectorAll('.ck-ex').length >= n", arg=n, timeout=180_000)
-            took = time.monotonic() - t0
-            met = target is None or took <= target
-            ok &= met
-            print(f"{master.stem:<28} {took:5.1f}s  {n} widgets" + ("" if target is None else "  ok" if met else "  SLOW"))
-            if shots:
-                if n:
-                    page.locator(".ck-ex").first.scroll_into_view_if_needed()
-                screenshot(page, f"bench-voila-{master.stem}")
+        for master in reversed(modules):
+            visit(master, "direct")
             page.goto("about:blank")  # leaving the page lets its kernel shut down
+            time.sleep(2)
+        for master in modules:
+            visit(master, "order")
+            time.sleep(reading_s)
     finally:
         page.context.close()
+    ok = True
+    for stem, got in times.items():
+        met = target is None or got["order"] <= target
+        ok &= met
+        print(f"{stem:<28} {got['direct']:6.1f}s {got['order']:8.1f}s" + ("" if target is None else "  ok" if met else "  SLOW"))
     return ok
 
 
@@ -100,6 +119,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=10)
     parser.add_argument("--shots", action="store_true", help="save a screenshot per module")
+    parser.add_argument("--reading", type=float, default=10, help="seconds spent on each Voila page in course order")
     args = parser.parse_args(argv)
     problem = chromium_problem()
     if problem:
@@ -148,13 +168,14 @@ def main(argv=None) -> int:
             print(f"median {med:.0f} ms, max {worst:.0f} ms, min {min(start_here):.0f} ms  "
                   f"{'ok' if med <= FEEDBACK_TARGET_MS else 'SLOW'}")
             print("all: " + ", ".join(f"{x:.0f}" for x in start_here))
-            ok &= voila_times(browser, lab, "JupyterLab's server, as trainees get it", VOILA_TARGET_S, args.shots)
+            ok &= voila_times(browser, lab, "JupyterLab's server, as trainees get it", VOILA_TARGET_S, args.shots,
+                              args.reading)
         finally:
             lab.stop()
         release(base / "voila-root")
         voila = Server("voila", base / "voila", base / "voila-root", extra=["--template=course-en"]).start()
         try:
-            voila_times(browser, voila, "a standalone voila server, for comparison", None, False)
+            voila_times(browser, voila, "a standalone voila server, for comparison", None, False, args.reading)
         finally:
             voila.stop()
         browser.close()

@@ -85,3 +85,34 @@ def test_leaving_a_page_shuts_its_kernel_down(voila, browser):
         assert "'_xsrf' argument missing" not in log
     finally:
         context.close()
+
+
+def test_a_page_rendered_ahead_in_jupyterlab_answers_its_widgets(lab, browser):
+    """`make lab`'s server renders the next module's page while the trainee is on this one; that page's
+    widgets must talk to the kernel that ran it ahead, like any other page's."""
+    import time
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        render(page, lab, "00-start-here", len(shown_exercises(lab.root / "00-start-here.ipynb")))
+        deadline = time.monotonic() + RUN_ALL_S
+        while "App page 01-service-blueprints.ipynb rendered ahead in" not in lab.log_path.read_text():
+            assert time.monotonic() < deadline, lab.log_tail()
+            time.sleep(0.25)
+        shown = shown_exercises(lab.root / "01-service-blueprints.ipynb")
+        render(page, lab, "01-service-blueprints", len(shown))
+        assert "App page 01-service-blueprints.ipynb served as rendered ahead" in lab.log_path.read_text()
+        eid = shown[0]
+        ex = page.locator("." + css_id(eid))
+        spec = exercise(eid)[1]
+        expect_feedback(ex, ["incorrect", "partial"], answer_wrong(ex, spec))
+        answer_right(ex, spec)
+        expect_feedback(ex, ["correct"])
+        saved = json.loads((lab.root / "01-service-blueprints.answers.json").read_text())["exercises"][eid]
+        assert saved["status"] == "correct"
+        assert problems(page) == []
+    except Exception:
+        screenshot(page, "voila-rendered-ahead")
+        raise
+    finally:
+        context.close()
