@@ -16,7 +16,9 @@ submissions (correct / partial / empty, cycling) are:
 
 Targets (printed, never asserted): grading overhead <= 10 % over bare
 execution (1 worker), per-worker cost <= 1.3x the no-render floor, and >= 3x
-nbgrader's throughput (default workers).
+nbgrader's throughput (default workers).  The per-worker cost leaves out, as the floor
+leaves out its imports, the first kernel's one wait per run for the kernel factory's
+imports; that wait is printed beside it.
 """
 from __future__ import annotations
 
@@ -112,13 +114,15 @@ def floor(items, render: bool) -> float:
     return float(run.stdout.strip().splitlines()[-1])
 
 
-def ours(subs: Path, out: Path, jobs: int, notebooks: list[str], fresh: str | None = None) -> tuple[float, float, float]:
-    """(seconds for the whole grade run, of which writing gradebook/feedback/report, and the seconds
-    the workers spent on notebooks: waiting for a kernel, running the cells, reading the answers)."""
+def ours(subs: Path, out: Path, jobs: int, notebooks: list[str], fresh: str | None = None) -> tuple[float, float, float, float]:
+    """(seconds for the whole grade run, of which writing gradebook/feedback/report; the seconds the
+    workers spent on notebooks: waiting for a kernel, running the cells, reading the answers; and of
+    those, the first kernel's wait for the kernel factory's imports, once per run)."""
     start = time.perf_counter()
     summary = grade(Options(subs, out, notebooks, jobs=jobs, limits=Limits(), quiet=True, force=True, fresh=fresh,
                             fresh_seed=7 if fresh else None))
-    return time.perf_counter() - start, summary.output_seconds, sum(s for _n, s in summary.workers.values())
+    return (time.perf_counter() - start, summary.output_seconds, sum(s for _n, s in summary.workers.values()),
+            summary.startup_seconds)
 
 
 # -- nbgrader, side by side ---------------------------------------------------------------------
@@ -200,27 +204,32 @@ def main() -> None:
         f_none, f_png = floor(items, render=False), floor(items, render=True)
         print(f"floor: one warm process        {f_none:7.1f} s   {f_none / count:5.2f} s/notebook without rendering, "
               f"{f_png / count:5.2f} s/notebook with every figure as PNG")
-        t1, o1, w1 = ours(work / "subs", work / "out1", 1, notebooks)
+        t1, o1, w1, s1 = ours(work / "subs", work / "out1", 1, notebooks)
         print(f"grade --jobs 1                 {t1:7.1f} s   {t1 / count:5.2f} s/notebook "
               f"(of which writing outputs {o1:.1f} s)")
-        t2, o2, _w2 = ours(work / "subs", work / "out2", 2, notebooks)
+        t2, o2, _w2, _s2 = ours(work / "subs", work / "out2", 2, notebooks)
         print(f"grade --jobs 2                 {t2:7.1f} s   {t2 / count:5.2f} s/notebook "
               f"(of which writing outputs {o2:.1f} s)")
         print(f"overhead over bare execution (1 worker): {100 * (t1 / t_bare - 1):+.1f} % "
               f"(execution only: {100 * ((t1 - o1) / t_bare - 1):+.1f} %)   target <= +10 %")
         print(f"speed-up 1 -> 2 workers: {t1 / t2:.2f}x")
-        print(f"per-worker cost against the no-render floor: {w1 / f_none:.2f}x   target <= 1.3x "
-              f"({w1 / count:.2f} s/notebook in the worker: waiting for a kernel, the cells, reading the answers; "
+        # The floor's process imports before its clock starts; the workers' first kernel waits once
+        # for the kernel factory's imports: left out alike, and printed.
+        print(f"per-worker cost against the no-render floor: {(w1 - s1) / f_none:.2f}x   target <= 1.3x "
+              f"({(w1 - s1) / count:.2f} s/notebook in the worker: waiting for a kernel, the cells, reading the answers; "
+              f"with the kernel factory's one start, {s1:.1f} s for the run: {w1 / f_none:.2f}x; "
               f"the whole run without writing outputs: {(t1 - o1) / f_none:.2f}x)")
         if args.repeat > 1:
-            ratios = [w1 / f_none]
+            ratios, with_start = [(w1 - s1) / f_none], [w1 / f_none]
             for n in range(1, args.repeat):
                 f_again = floor(items, render=False)
-                _t, _o, w_again = ours(work / "subs", work / f"out1-{n}", 1, notebooks)
-                ratios.append(w_again / f_again)
+                _t, _o, w_again, s_again = ours(work / "subs", work / f"out1-{n}", 1, notebooks)
+                ratios.append((w_again - s_again) / f_again)
+                with_start.append(w_again / f_again)
             print(f"per-worker cost, {args.repeat} alternate measurements: median {statistics.median(ratios):.2f}x "
-                  f"({', '.join(f'{r:.2f}' for r in ratios)})")
-        tf, of, _wf = ours(work / "subs", work / "out-fresh", 2, notebooks, fresh="flag")
+                  f"({', '.join(f'{r:.2f}' for r in ratios)}); with the factory's start: median "
+                  f"{statistics.median(with_start):.2f}x")
+        tf, of, _wf, _sf = ours(work / "subs", work / "out-fresh", 2, notebooks, fresh="flag")
         print(f"grade --jobs 2 --fresh-data    {tf:7.1f} s   {tf / count:5.2f} s/notebook "
               f"(of which writing outputs {of:.1f} s)")
         print(f"cost of fresh-data grading: {100 * (tf / t2 - 1):+.1f} % ({tf - t2:+.1f} s: a second run of each "

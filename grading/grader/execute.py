@@ -157,6 +157,7 @@ class Zygote:
         self.env, self.scratch, self.modules = env, scratch, modules
         self.proc = None
         self.lock = asyncio.Lock()
+        self.ready_at = None  # time.monotonic() when it could fork
 
     async def start(self) -> bool:
         log = open(self.scratch / "zygote.log", "wb")
@@ -170,6 +171,7 @@ class Zygote:
             ready = False
         finally:
             log.close()
+        self.ready_at = time.monotonic()
         if not ready:
             await self.close()
         return ready
@@ -375,6 +377,14 @@ class KernelPool:
         self.starting: collections.Counter = collections.Counter()
         self.waiting: collections.Counter = collections.Counter()
         self.tasks: set = set()
+        self.first_asked: float | None = None  # time.monotonic() of the first get()
+
+    @property
+    def startup_wait(self) -> float:
+        """How long the first kernel asked for waited for the kernel factory's imports (once per run)."""
+        if self.zygote is None or self.first_asked is None:
+            return 0.0
+        return max(0.0, self.zygote.ready_at - self.first_asked)
 
     def want(self, profiles) -> None:
         profiles = [tuple(p) for p in profiles]
@@ -425,6 +435,8 @@ class KernelPool:
 
     async def get(self, profile=()) -> Kernel:
         profile = tuple(profile)
+        if self.first_asked is None:
+            self.first_asked = time.monotonic()
         self.waiting[profile] += 1
         try:
             if self.waiting[profile] > self.ready[profile].qsize() + self.starting[profile]:

@@ -77,6 +77,11 @@ class LocalExecutor:
         finally:
             record(self.busy, "local", time.monotonic() - started)
 
+    @property
+    def startup_seconds(self) -> float:
+        """Of the busy seconds, the first kernels' wait for the kernel factories' imports (once per run)."""
+        return sum(p.startup_wait for p in self.pools.values())
+
     async def close(self) -> None:
         for pool in self.pools.values():
             await pool.close()

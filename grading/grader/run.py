@@ -79,6 +79,7 @@ class Summary:
     executed: int = 0   # notebooks run in a kernel (the rest were judged from cached runs)
     seconds: dict = field(default_factory=dict)  # (trainee, notebook) -> seconds of execution
     workers: dict = field(default_factory=dict)  # where it ran ("local", a worker's address) -> [notebooks, seconds]
+    startup_seconds: float = 0.0  # of the workers' seconds: this machine's kernel factories starting, once
     fresh_seconds: float = 0.0   # of which on fresh data, plus drawing the data and the masters' runs
     output_seconds: float = 0.0  # writing the gradebook, feedback pages and report
     out: Path | None = None
@@ -345,6 +346,7 @@ async def _run(todo: list[_Item], opts: Options, summary: Summary, progress, fre
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         if executor is not None:
+            summary.startup_seconds = getattr(executor, "startup_seconds", 0.0)
             await executor.close()
             summary.workers = executor.busy
         if fresh:

@@ -35,6 +35,8 @@ def test_two_runs_give_a_byte_identical_gradebook(tmp_path, monkeypatch):
     subs = tiny_class(tmp_path, keys)
     first = grade(Options(subs, tmp_path / "a", [TINY], jobs=2, limits=LIMITS, keys=keys, quiet=True))
     assert first.graded == 4 and first.cached == 0
+    busy = sum(seconds for _n, seconds in first.workers.values())
+    assert 0 < first.startup_seconds < busy, "the kernel factory's one start is part of the workers' time"
     again = grade(Options(subs, tmp_path / "a", [TINY], jobs=2, limits=LIMITS, keys=keys, quiet=True))
     assert again.graded == 0 and again.cached == 4
     with monkeypatch.context() as patch:  # the same, with kernels started one by one (no kernel factory)
@@ -46,7 +48,7 @@ def test_two_runs_give_a_byte_identical_gradebook(tmp_path, monkeypatch):
         patch.setattr(execute.Zygote, "start", no_factory)
         fresh = grade(Options(subs, tmp_path / "b", [TINY], jobs=1, limits=LIMITS, keys=keys, quiet=True,
                               force=True))
-    assert fresh.graded == 4
+    assert fresh.graded == 4 and fresh.startup_seconds == 0
     book = (tmp_path / "a" / "gradebook.csv").read_bytes()
     assert book == (tmp_path / "b" / "gradebook.csv").read_bytes()
     assert b"t00,1,0,1,2,2,3," in book  # x right, y is text, pick right; totals; max
