@@ -51,15 +51,19 @@ MARGIN_RATE = {"consumer": 0.27, "small_business": 0.21, "dealer": 0.12}
 # (customers.csv gives only the count, the total and the date of the last order).
 ACTIVE_STRETCH_DAYS = {"consumer": 270, "small_business": 450, "dealer": 450}
 
-SERVICE_LEVELS = [  # tier, Chinese name, what it includes, yearly cost per account (CNY), first-response target
+SERVICE_LEVELS = [  # tier, Chinese name, what it includes (English, Chinese), yearly cost per account (CNY),
+    # first-response target
     ("basic", "基础服务",
-     "Product warranty, installation, the hotline and WeChat service, repairs on request.", 60, 48),
+     "Product warranty, installation, the hotline and WeChat service, repairs on request.",
+     "产品保修、安装、热线和微信服务、按需维修。", 60, 48),
     ("consultative", "顾问式服务",
      "A named service advisor, a quarterly account review, technical advice on models and delivery, "
-     "priority engineer visits.", 1200, 24),
+     "priority engineer visits.",
+     "指定的服务顾问、每季度一次客户账户回顾、机型选择和交付方面的技术建议、工程师优先上门。", 1200, 24),
     ("solution", "方案式服务",
      "A key-account manager, a yearly service plan for all the customer's sites, one on-site engineer "
-     "day a month, spare parts held for the customer.", 6000, 4),
+     "day a month, spare parts held for the customer.",
+     "大客户经理、覆盖客户所有网点的年度服务计划、每月一个工程师驻场日、为客户预留备件。", 6000, 4),
 ]
 
 SALES_COLUMNS = {
@@ -90,6 +94,7 @@ SERVICE_LEVEL_COLUMNS = {
     "service_tier": col("category", "Service level, as customers.service_tier.", allowed=TIERS),
     "name_zh": col("string", "The level's Chinese name in the company's service plan."),
     "includes": col("string", "What an account at this level receives."),
+    "includes_zh": col("string", "The same, in Chinese, as the service plan states it."),
     "cost_per_account_year_cny": col("integer",
                                      "Planned cost of serving one account at this level for a year "
                                      "(staff time, visits, parts held), from the service budget.",

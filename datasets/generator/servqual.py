@@ -13,29 +13,29 @@ DIMENSIONS = [  # (dimension, Chinese, items)
     ("assurance", "保证性", [14, 15, 16, 17]),
     ("empathy", "移情性", [18, 19, 20, 21, 22]),
 ]
-ITEM_TEXT = {
-    1: "has modern-looking equipment",
-    2: "has visually appealing physical facilities",
-    3: "has employees who are neat in appearance",
-    4: "has visually appealing materials (leaflets, statements)",
-    5: "does what it promises by the promised time",
-    6: "shows a sincere interest in solving your problem",
-    7: "performs the service right the first time",
-    8: "provides its services at the time it promises",
-    9: "keeps error-free records",
-    10: "tells you exactly when services will be performed",
-    11: "gives you prompt service",
-    12: "has employees who are always willing to help you",
-    13: "has employees who are never too busy to respond to your requests",
-    14: "has employees whose behaviour instils confidence",
-    15: "makes you feel safe in your transactions",
-    16: "has employees who are consistently courteous",
-    17: "has employees with the knowledge to answer your questions",
-    18: "gives you individual attention",
-    19: "has operating hours convenient to all its customers",
-    20: "has employees who give you personal attention",
-    21: "has your best interests at heart",
-    22: "has employees who understand your specific needs",
+ITEM_TEXT = {  # item -> (the questionnaire's Chinese wording, as respondents read it; English)
+    1: ("拥有现代化的设备", "has modern-looking equipment"),
+    2: ("服务设施美观、吸引人", "has visually appealing physical facilities"),
+    3: ("员工穿着整洁、仪表得体", "has employees who are neat in appearance"),
+    4: ("宣传资料（传单、账单）美观、吸引人", "has visually appealing materials (leaflets, statements)"),
+    5: ("在承诺的时间内完成承诺的事", "does what it promises by the promised time"),
+    6: ("真诚地关心并解决您的问题", "shows a sincere interest in solving your problem"),
+    7: ("第一次就把服务做好", "performs the service right the first time"),
+    8: ("在承诺的时间提供服务", "provides its services at the time it promises"),
+    9: ("记录准确无误", "keeps error-free records"),
+    10: ("准确告诉您服务何时进行", "tells you exactly when services will be performed"),
+    11: ("为您提供及时的服务", "gives you prompt service"),
+    12: ("员工总是乐于帮助您", "has employees who are always willing to help you"),
+    13: ("员工从不因为太忙而不回应您的要求", "has employees who are never too busy to respond to your requests"),
+    14: ("员工的言行让您信任", "has employees whose behaviour instils confidence"),
+    15: ("让您在交易中感到放心", "makes you feel safe in your transactions"),
+    16: ("员工始终礼貌待人", "has employees who are consistently courteous"),
+    17: ("员工有足够的知识回答您的问题", "has employees with the knowledge to answer your questions"),
+    18: ("给予您个别的关注", "gives you individual attention"),
+    19: ("营业时间方便所有顾客", "has operating hours convenient to all its customers"),
+    20: ("员工给予您个人的关心", "has employees who give you personal attention"),
+    21: ("把您的利益放在心上", "has your best interests at heart"),
+    22: ("员工了解您的具体需求", "has employees who understand your specific needs"),
 }
 BRANCHES = ["beijing_chaoyang", "shanghai_pudong", "guangzhou_tianhe", "chengdu_wuhou",
             "shenzhen_futian"]
@@ -117,8 +117,10 @@ def gen_servqual():
     items = pd.DataFrame([
         {"item_no": it, "dimension": dim, "dimension_zh": zh, "expectation_column": f"e{it:02d}",
          "perception_column": f"p{it:02d}",
-         "expectation_statement": f"An excellent electronics service centre {ITEM_TEXT[it]}.",
-         "perception_statement": f"This service centre {ITEM_TEXT[it]}."}
+         "expectation_statement": f"An excellent electronics service centre {ITEM_TEXT[it][1]}.",
+         "perception_statement": f"This service centre {ITEM_TEXT[it][1]}.",
+         "expectation_statement_zh": f"优秀的电子产品服务中心{ITEM_TEXT[it][0]}。",
+         "perception_statement_zh": f"这家服务中心{ITEM_TEXT[it][0]}。"}
         for dim, zh, its in DIMENSIONS for it in its])
     return df, items
 
@@ -158,6 +160,8 @@ ITEM_COLUMNS = {
     "perception_column": col("string", "Column in servqual.csv holding the perception score."),
     "expectation_statement": col("string", "Expectation wording."),
     "perception_statement": col("string", "Perception wording."),
+    "expectation_statement_zh": col("string", "Expectation wording in Chinese, as respondents read it."),
+    "perception_statement_zh": col("string", "Perception wording in Chinese, as respondents read it."),
 }
 
 SERVQUAL = Dataset(
