@@ -59,11 +59,11 @@ SERVICE_LEVELS = [  # tier, Chinese name, what it includes (English, Chinese), y
     ("consultative", "顾问式服务",
      "A named service advisor, a quarterly account review, technical advice on models and delivery, "
      "priority engineer visits.",
-     "指定的服务顾问、每季度一次客户账户回顾、机型选择和交付方面的技术建议、工程师优先上门。", 1200, 24),
+     "专属服务顾问、每季度一次业务回顾、机型选择和交付方面的技术建议、工程师优先上门。", 1200, 24),
     ("solution", "方案式服务",
      "A key-account manager, a yearly service plan for all the customer's sites, one on-site engineer "
      "day a month, spare parts held for the customer.",
-     "大客户经理、覆盖客户所有网点的年度服务计划、每月一个工程师驻场日、为客户预留备件。", 6000, 4),
+     "大客户经理、覆盖客户所有网点的年度服务计划、每月一天工程师驻场服务、为客户预留备件。", 6000, 4),
 ]
 
 SALES_COLUMNS = {

@@ -14,10 +14,10 @@ DIMENSIONS = [  # (dimension, Chinese, items)
     ("empathy", "移情性", [18, 19, 20, 21, 22]),
 ]
 ITEM_TEXT = {  # item -> (the questionnaire's Chinese wording, as respondents read it; English)
-    1: ("拥有现代化的设备", "has modern-looking equipment"),
+    1: ("拥有外观现代化的设备", "has modern-looking equipment"),
     2: ("服务设施美观、吸引人", "has visually appealing physical facilities"),
     3: ("员工穿着整洁、仪表得体", "has employees who are neat in appearance"),
-    4: ("宣传资料（传单、账单）美观、吸引人", "has visually appealing materials (leaflets, statements)"),
+    4: ("各类资料（如宣传单、账单）美观、吸引人", "has visually appealing materials (leaflets, statements)"),
     5: ("在承诺的时间内完成承诺的事", "does what it promises by the promised time"),
     6: ("真诚地关心并解决您的问题", "shows a sincere interest in solving your problem"),
     7: ("第一次就把服务做好", "performs the service right the first time"),
@@ -31,9 +31,9 @@ ITEM_TEXT = {  # item -> (the questionnaire's Chinese wording, as respondents re
     15: ("让您在交易中感到放心", "makes you feel safe in your transactions"),
     16: ("员工始终礼貌待人", "has employees who are consistently courteous"),
     17: ("员工有足够的知识回答您的问题", "has employees with the knowledge to answer your questions"),
-    18: ("给予您个别的关注", "gives you individual attention"),
-    19: ("营业时间方便所有顾客", "has operating hours convenient to all its customers"),
-    20: ("员工给予您个人的关心", "has employees who give you personal attention"),
+    18: ("给予您个别关照", "gives you individual attention"),
+    19: ("营业时间对所有顾客都方便", "has operating hours convenient to all its customers"),
+    20: ("员工给予您个性化的关怀", "has employees who give you personal attention"),
     21: ("把您的利益放在心上", "has your best interests at heart"),
     22: ("员工了解您的具体需求", "has employees who understand your specific needs"),
 }
