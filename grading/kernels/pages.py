@@ -8,9 +8,10 @@ every notebook (a kernel each), which the course's 1 GB hub servers cannot affor
 This kernel manager (the server's `ServerApp.kernel_manager_class`, with SERVER_CONFIG)
 reads ahead instead: when a module's page is served, the pages of the next `read_ahead`
 modules (`NN-slug.ipynb` in the same folder, in course order) are rendered in the
-background a few seconds later, one at a time, each in its own kernel.  Voila's handler in JupyterLab's
-server asks the kernel manager for such a page (`get_pool_size`, `get_rendered_notebook`,
-the interface of Voila's pre-heating kernel manager) and serves it at once.
+background, one at a time, each in its own kernel, once no kernel has been busy for a
+second (the page asked for has rendered).  Voila's handler in JupyterLab's server asks
+the kernel manager for such a page (`get_pool_size`, `get_rendered_notebook`, the
+interface of Voila's pre-heating kernel manager) and serves it at once.
 
 A page is served only as fresh as what it ran on: if the notebook or its answers file
 has changed since it was rendered (the trainee answered in JupyterLab meanwhile), it is
@@ -42,8 +43,8 @@ class _Page:
 class ReadAheadKernelManager(AsyncMappingKernelManager):
     read_ahead = Int(1, config=True, help="How many following module pages to render ahead "
                      "of the trainee (a kernel of about 150 MB each); 0 turns it off.")
-    read_ahead_delay = Float(5.0, config=True, help="Seconds after a page is asked for before the next "
-                             "is rendered, so that the two do not share the cores.")
+    read_ahead_quiet = Float(1.0, config=True, help="Seconds without a busy kernel (the page asked for has "
+                             "rendered, no Run All is going on) before the next page is rendered ahead.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -87,8 +88,10 @@ class ReadAheadKernelManager(AsyncMappingKernelManager):
             self._worker = asyncio.get_running_loop().create_task(self._render_queue())
 
     async def _render_queue(self) -> None:
-        await asyncio.sleep(self.read_ahead_delay)
         while self._queue:  # one at a time: on two cores, two pages at once would slow the trainee's own
+            await self._quiet()
+            if not self._queue:
+                return
             path, started = self._queue.pop(0), time.monotonic()
             page = _Page(self._stamp(path), asyncio.get_running_loop().create_task(self._render(path)))
             self._pages[path] = page
@@ -99,6 +102,23 @@ class ReadAheadKernelManager(AsyncMappingKernelManager):
                 self._drop(path, "it failed")
             elif path in self._pages:
                 self.log.info("App page %s rendered ahead in %.1f s", path, time.monotonic() - started)
+
+    async def _quiet(self, longest: float = 60.0) -> None:
+        """Until no kernel has been busy for `read_ahead_quiet` seconds (or `longest` have passed): the
+        page being opened renders first, and a Run All in JupyterLab keeps both cores."""
+        loop = asyncio.get_running_loop()
+        deadline, quiet_since = loop.time() + longest, None
+        while loop.time() < deadline:
+            busy = any(getattr(self._kernels.get(k), "execution_state", None) in ("busy", "starting")
+                       for k in list(self._kernels))
+            now = loop.time()
+            if busy:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= self.read_ahead_quiet:
+                return
+            await asyncio.sleep(0.1)
 
     async def _render(self, path: str) -> dict:
         from voila.utils import ENV_VARIABLE
