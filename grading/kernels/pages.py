@@ -93,15 +93,20 @@ class ReadAheadKernelManager(AsyncMappingKernelManager):
             if not self._queue:
                 return
             path, started = self._queue.pop(0), time.monotonic()
+            self.log.info("App page %s: rendering it ahead", path)
             page = _Page(self._stamp(path), asyncio.get_running_loop().create_task(self._render(path)))
             self._pages[path] = page
-            item = await _outcome(page.task)
-            error = item if not isinstance(item, dict) else await _outcome(item["task"])
-            if isinstance(error, BaseException) and not isinstance(error, asyncio.CancelledError):
-                self.log.warning("App page %s could not be rendered ahead: %s", path, error)
-                self._drop(path, "it failed")
-            elif path in self._pages:
+            # Until it is rendered, or no longer ours (served to a request, or dropped: a dropped page's
+            # rendering may never end, as its kernel is shut down under it).
+            while self._pages.get(path) is page and (outcome := _settled(page)) is None:
+                await asyncio.sleep(0.2)
+            if self._pages.get(path) is not page:
+                continue
+            if outcome is True:
                 self.log.info("App page %s rendered ahead in %.1f s", path, time.monotonic() - started)
+            else:
+                self.log.warning("App page %s could not be rendered ahead: %s", path, outcome)
+                self._drop(path, "it failed")
 
     async def _quiet(self, longest: float = 60.0) -> None:
         """Until no kernel has been busy for `read_ahead_quiet` seconds (or `longest` have passed): the
@@ -197,6 +202,19 @@ async def _outcome(task: asyncio.Task):
     if task.cancelled():
         return asyncio.CancelledError()
     return task.exception() or task.result()
+
+
+def _settled(page: _Page):
+    """None while the page is being rendered; True once it is; else the error that ended it."""
+    for stage in ("kernel", "rendering"):
+        task = page.task if stage == "kernel" else page.task.result()["task"]
+        if not task.done():
+            return None
+        if task.cancelled():
+            return asyncio.CancelledError()
+        if task.exception() is not None:
+            return task.exception()
+    return True
 
 
 def _voila_handler_kwargs(web_app) -> dict:

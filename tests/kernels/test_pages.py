@@ -72,3 +72,18 @@ def test_pages_the_trainee_moved_away_from_are_shut_down(lab):
     while len(ahead & {k["id"] for k in lab.api("GET", "api/kernels")}) == len(ahead):
         assert time.monotonic() < deadline, "the dropped page's kernel still runs"
         time.sleep(0.25)
+
+
+def test_a_page_dropped_while_it_renders_does_not_stop_the_next(lab):
+    visit(lab, "04-staff-selection")
+    logged(lab, "App page 05-customer-value.ipynb: rendering it ahead")
+    deadline = time.monotonic() + 60
+    while not any(k["execution_state"] == "busy" for k in lab.api("GET", "api/kernels")):  # its cells run
+        assert time.monotonic() < deadline, "the page rendered ahead never ran"
+        time.sleep(0.1)
+    time.sleep(0.5)
+    visit(lab, "02-quality-gaps")  # the trainee goes back before 05 is ready
+    logged(lab, "App page 05-customer-value.ipynb rendered ahead is dropped: the trainee moved elsewhere", timeout=5)
+    # The next page renders ahead once the server is quiet (3-8 s); waiting for the dropped page's
+    # rendering to end first took 25 s more (its kernel is gone, and nothing answers it).
+    logged(lab, "App page 03-complaint-handling.ipynb rendered ahead in", timeout=15)
