@@ -9,9 +9,10 @@ This kernel manager (the server's `ServerApp.kernel_manager_class`, with SERVER_
 reads ahead instead: when a module's page is served, the pages of the next `read_ahead`
 modules (`NN-slug.ipynb` in the same folder, in course order) are rendered in the
 background, one at a time, each in its own kernel, once no kernel has been busy for a
-second (the page asked for has rendered).  Voila's handler in JupyterLab's server asks
-the kernel manager for such a page (`get_pool_size`, `get_rendered_notebook`, the
-interface of Voila's pre-heating kernel manager) and serves it at once.
+few seconds (the page asked for has rendered, and the trainee is reading it).  Voila's
+handler in JupyterLab's server asks the kernel manager for such a page (`get_pool_size`,
+`get_rendered_notebook`, the interface of Voila's pre-heating kernel manager) and serves
+it at once.
 
 A page is served only as fresh as what it ran on: if the notebook or its answers file
 has changed since it was rendered (the trainee answered in JupyterLab meanwhile), it is
@@ -43,7 +44,7 @@ class _Page:
 class ReadAheadKernelManager(AsyncMappingKernelManager):
     read_ahead = Int(1, config=True, help="How many following module pages to render ahead "
                      "of the trainee (a kernel of about 150 MB each); 0 turns it off.")
-    read_ahead_quiet = Float(1.0, config=True, help="Seconds without a busy kernel (the page asked for has "
+    read_ahead_quiet = Float(3.0, config=True, help="Seconds without a busy kernel (the page asked for has "
                              "rendered, no Run All is going on) before the next page is rendered ahead.")
 
     def __init__(self, **kwargs):
@@ -168,9 +169,8 @@ class ReadAheadKernelManager(AsyncMappingKernelManager):
         return tuple(f.stat().st_mtime_ns if f.exists() else None for f in files)
 
     def _fresh(self, path: str, page: _Page) -> bool:
-        if page.task.done() and (page.task.cancelled() or page.task.exception() is not None):
-            return False
-        return self._stamp(path) == page.stamp
+        """Still rendering or rendered (not failed), from the files as they are now."""
+        return _settled(page) in (None, True) and self._stamp(path) == page.stamp
 
     def _drop(self, path: str, why: str) -> None:
         page = self._pages.pop(path, None)
