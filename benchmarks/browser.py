@@ -14,8 +14,9 @@
   the trainee gets it from JupyterLab's server (`/voila/render/...`, as `make lab` and
   the hub serve it), and from a standalone `voila` server for comparison.  Each page is
   opened twice: directly, last module first (Voila runs the notebook on request), and
-  in course order after --reading seconds on the page before (target <= 4 s: the
-  server renders the next module's page while the trainee reads, grading/kernels/pages.py).
+  in course order after --reading seconds on the page before (target <= 4 s for every page
+  after the first: the server renders the next module's page while the trainee reads,
+  grading/kernels/pages.py; the first page, like a direct one, runs on request).
 - --shots: save a screenshot per module to build/screenshots/bench-*.png.
 
 Prints figures; exits 1 if a target is missed.
@@ -108,7 +109,10 @@ def voila_times(browser, server: Server, where: str, target: float | None, shots
     finally:
         page.context.close()
     ok = True
-    for stem, got in times.items():
+    for n, (stem, got) in enumerate(times.items()):
+        if n == 0:  # the first page of a visit has no page before it: it runs on request, like a direct one
+            print(f"{stem:<28} {got['direct']:6.1f}s {got['order']:8.1f}s" + ("" if target is None else "  (first page)"))
+            continue
         met = target is None or got["order"] <= target
         ok &= met
         print(f"{stem:<28} {got['direct']:6.1f}s {got['order']:8.1f}s" + ("" if target is None else "  ok" if met else "  SLOW"))
