@@ -73,7 +73,7 @@ def _plot_fonts() -> None:
         _fonts_ready = use_course_fonts() or True
 
 
-def _draw_once() -> None:
+def _no_repl_redraw() -> None:
     """With the inline backend, pyplot draws every changed figure after each cell, and then the
     backend draws it again to send it: the first drawing is never seen (a fifth of a module's
     Run All). Sending is left; drawing is all it needs."""
@@ -86,7 +86,7 @@ def _draw_once() -> None:
 
 def _before_each_cell(*_args) -> None:
     _plot_fonts()
-    _draw_once()
+    _no_repl_redraw()
 
 
 _fonts_ready = False

@@ -29,10 +29,10 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:  # an environment without one of them still gets a kernel
             pass
-    draw_once()
+    warm_renderer()
 
 
-def draw_once() -> None:
+def warm_renderer() -> None:
     """Draw a throwaway figure (no pyplot state): fonts and the renderer are loaded before the first chart."""
     try:
         from io import BytesIO

@@ -218,9 +218,10 @@ def _child(request: dict) -> None:
     kernelapp.launch_new_instance()
 
 
-def _draw_once() -> None:
+def _warm_renderer() -> None:
     """A throwaway figure drawn on Agg (no pyplot state): every kernel inherits loaded fonts and a
-    renderer instead of loading them for its first chart."""
+    renderer instead of loading them for its first chart.  (grading/kernels/warm_kernel.py has the
+    same few lines: each is a script run by path, and neither may import the other's package.)"""
     if "matplotlib" not in sys.modules:
         return
     from io import BytesIO
@@ -251,7 +252,7 @@ def zygote(modules: list[str]) -> None:
             __import__(name)
         except Exception:
             pass
-    _draw_once()
+    _warm_renderer()
     threads = threading.active_count()
     # Everything imported so far is shared by every kernel: out of the garbage collector's sight
     # (no kernel spends time walking it, nor copies its pages by touching their counts).
