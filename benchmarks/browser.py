@@ -110,12 +110,11 @@ def voila_times(browser, server: Server, where: str, target: float | None, shots
         page.context.close()
     ok = True
     for n, (stem, got) in enumerate(times.items()):
-        if n == 0:  # the first page of a visit has no page before it: it runs on request, like a direct one
-            print(f"{stem:<28} {got['direct']:6.1f}s {got['order']:8.1f}s" + ("" if target is None else "  (first page)"))
-            continue
-        met = target is None or got["order"] <= target
+        first = n == 0  # no page before it: it runs on request, like a direct one
+        met = target is None or first or got["order"] <= target
         ok &= met
-        print(f"{stem:<28} {got['direct']:6.1f}s {got['order']:8.1f}s" + ("" if target is None else "  ok" if met else "  SLOW"))
+        verdict = "" if target is None else "  (first page)" if first else "  ok" if met else "  SLOW"
+        print(f"{stem:<28} {got['direct']:6.1f}s {got['order']:8.1f}s{verdict}")
     return ok
 
 
